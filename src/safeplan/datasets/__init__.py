@@ -1,0 +1,1 @@
+"""The twelve canonical datasets, described once (see `schema`)."""

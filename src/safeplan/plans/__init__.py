@@ -1,0 +1,1 @@
+"""The plan as data: vision, priorities, key measures, interventions, themes."""

@@ -1,0 +1,1 @@
+"""Stored child-level records of the twelve datasets, their import batches and versions."""
