@@ -52,7 +52,9 @@ def env_int(name: str, *, default: int) -> int:
     try:
         return int(raw)
     except ValueError:
-        raise ConfigurationError(f"environment variable {name}={raw!r} is not a whole number") from None
+        raise ConfigurationError(
+            f"environment variable {name}={raw!r} is not a whole number"
+        ) from None
 
 
 def env_list(name: str, *, default: list[str]) -> list[str]:

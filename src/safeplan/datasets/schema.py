@@ -156,8 +156,18 @@ _DATASET_LIST: tuple[Dataset, ...] = (
                 description="stored truncated to the first of the month (data minimisation)",
             ),
             Column("expected_date_of_birth", ColumnType.DATE, description="unborn children"),
-            Column("sex", ColumnType.CODE, codes=SEX_CODES, description="M, F, U (not recorded), I (indeterminate)"),
-            Column("ethnicity", ColumnType.CODE, codes=ETHNICITY_CODES, description="DfE (CIN census) ethnicity codes"),
+            Column(
+                "sex",
+                ColumnType.CODE,
+                codes=SEX_CODES,
+                description="M, F, U (not recorded), I (indeterminate)",
+            ),
+            Column(
+                "ethnicity",
+                ColumnType.CODE,
+                codes=ETHNICITY_CODES,
+                description="DfE (CIN census) ethnicity codes",
+            ),
             Column("disability", ColumnType.FLAG),
             _locality,
         ),
@@ -171,7 +181,12 @@ _DATASET_LIST: tuple[Dataset, ...] = (
             Column("referral_id", ColumnType.ID, required=True),
             _child_id,
             Column("referral_date", ColumnType.DATE, required=True),
-            Column("source", ColumnType.CODE, codes=REFERRAL_SOURCE_CODES, description="DfE referral source code"),
+            Column(
+                "source",
+                ColumnType.CODE,
+                codes=REFERRAL_SOURCE_CODES,
+                description="DfE referral source code",
+            ),
             Column(
                 "cse_risk",
                 ColumnType.CODE,
@@ -210,7 +225,9 @@ _DATASET_LIST: tuple[Dataset, ...] = (
             Column("case_id", ColumnType.ID, required=True),
             _child_id,
             Column("start_date", ColumnType.DATE, required=True),
-            Column("end_date", ColumnType.DATE, not_before="start_date", description="blank = open"),
+            Column(
+                "end_date", ColumnType.DATE, not_before="start_date", description="blank = open"
+            ),
             Column("primary_need", ColumnType.CODE, codes=PRIMARY_NEED_CODES),
             _locality,
         ),
@@ -225,7 +242,9 @@ _DATASET_LIST: tuple[Dataset, ...] = (
             Column("plan_id", ColumnType.ID, required=True),
             _child_id,
             Column("start_date", ColumnType.DATE, required=True),
-            Column("end_date", ColumnType.DATE, not_before="start_date", description="blank = open"),
+            Column(
+                "end_date", ColumnType.DATE, not_before="start_date", description="blank = open"
+            ),
             Column(
                 "initial_category",
                 ColumnType.CODE,
@@ -253,8 +272,14 @@ _DATASET_LIST: tuple[Dataset, ...] = (
                 codes=PARTICIPATION_CODES,
                 description="PN0 child under 4 … PN7 absent, views not conveyed",
             ),
-            Column("views_shared", ColumnType.FLAG, description="for agencies that do not record PN codes"),
-            Column("unborn", ColumnType.FLAG, description="conference held before the child's birth"),
+            Column(
+                "views_shared",
+                ColumnType.FLAG,
+                description="for agencies that do not record PN codes",
+            ),
+            Column(
+                "unborn", ColumnType.FLAG, description="conference held before the child's birth"
+            ),
         ),
         primary_date="conference_date",
     ),
@@ -265,7 +290,12 @@ _DATASET_LIST: tuple[Dataset, ...] = (
         (
             Column("episode_id", ColumnType.ID, required=True),
             _child_id,
-            Column("missing_start", ColumnType.DATETIME, required=True, description="left, or last seen"),
+            Column(
+                "missing_start",
+                ColumnType.DATETIME,
+                required=True,
+                description="left, or last seen",
+            ),
             Column(
                 "missing_end",
                 ColumnType.DATETIME,
@@ -278,9 +308,15 @@ _DATASET_LIST: tuple[Dataset, ...] = (
                 codes=EPISODE_TYPE_CODES,
                 description="missing (whereabouts unknown, default) or away (whereabouts known)",
             ),
-            Column("looked_after", ColumnType.FLAG, description="missing from care rather than home"),
+            Column(
+                "looked_after", ColumnType.FLAG, description="missing from care rather than home"
+            ),
             Column("rhi_offered", ColumnType.FLAG, description="return home interview offered"),
-            Column("rhi_completed_at", ColumnType.DATETIME, description="return home interview completed"),
+            Column(
+                "rhi_completed_at",
+                ColumnType.DATETIME,
+                description="return home interview completed",
+            ),
             Column("rhi_declined", ColumnType.FLAG, description="child declined the interview"),
             _locality,
         ),
@@ -294,9 +330,20 @@ _DATASET_LIST: tuple[Dataset, ...] = (
             Column("period_id", ColumnType.ID, required=True),
             _child_id,
             Column("start_date", ColumnType.DATE, required=True, description="became looked after"),
-            Column("end_date", ColumnType.DATE, not_before="start_date", description="ceased; blank = still looked after"),
-            Column("iha_requested_date", ColumnType.DATE, description="social care asked health for the IHA"),
-            Column("iha_completed_date", ColumnType.DATE, description="IHA completed and submitted"),
+            Column(
+                "end_date",
+                ColumnType.DATE,
+                not_before="start_date",
+                description="ceased; blank = still looked after",
+            ),
+            Column(
+                "iha_requested_date",
+                ColumnType.DATE,
+                description="social care asked health for the IHA",
+            ),
+            Column(
+                "iha_completed_date", ColumnType.DATE, description="IHA completed and submitted"
+            ),
         ),
         primary_date="start_date",
         covers_required=True,
@@ -316,7 +363,12 @@ _DATASET_LIST: tuple[Dataset, ...] = (
                 aliases=AUDIT_GRADE_ALIASES,
                 description="outstanding, good, requires_improvement, inadequate (also 1–4)",
             ),
-            Column("voice_of_child", ColumnType.CODE, codes=AUDIT_GRADE_CODES, aliases=AUDIT_GRADE_ALIASES),
+            Column(
+                "voice_of_child",
+                ColumnType.CODE,
+                codes=AUDIT_GRADE_CODES,
+                aliases=AUDIT_GRADE_ALIASES,
+            ),
             Column("agency", ColumnType.TEXT, description="agency whose records were audited"),
         ),
         primary_date="audit_date",
@@ -345,7 +397,13 @@ _DATASET_LIST: tuple[Dataset, ...] = (
             Column("raised_by_agency", ColumnType.TEXT, required=True),
             Column("raised_with_agency", ColumnType.TEXT),
             Column("child_id", ColumnType.ID, pseudonymise=True),
-            Column("stage", ColumnType.INT, min_value=1, max_value=4, description="escalation stage 1–4"),
+            Column(
+                "stage",
+                ColumnType.INT,
+                min_value=1,
+                max_value=4,
+                description="escalation stage 1–4",
+            ),
             Column("resolved_date", ColumnType.DATE, not_before="raised_date"),
             Column("outcome", ColumnType.TEXT),
         ),
@@ -364,7 +422,9 @@ _DATASET_LIST: tuple[Dataset, ...] = (
                 max_value=2100,
                 description="mid-year estimate year; used for the financial year that starts in it",
             ),
-            Column("locality", ColumnType.TEXT, locality=True, description="blank = the whole area"),
+            Column(
+                "locality", ColumnType.TEXT, locality=True, description="blank = the whole area"
+            ),
             Column("population_0_17", ColumnType.INT, required=True, min_value=1),
         ),
         primary_date=None,
@@ -388,7 +448,9 @@ class Rule:
 
 
 _RULE_LIST: tuple[Rule, ...] = (
-    Rule("R-O01", "Unknown dataset", "The dataset name must be one of the twelve canonical datasets."),
+    Rule(
+        "R-O01", "Unknown dataset", "The dataset name must be one of the twelve canonical datasets."
+    ),
     Rule(
         "R-O02",
         "Coverage window required",
@@ -399,36 +461,84 @@ _RULE_LIST: tuple[Rule, ...] = (
         "Malformed coverage window",
         "`--covers` takes `YYYY-MM-DD:YYYY-MM-DD` with the start no later than the end.",
     ),
-    Rule("R-O04", "Window on an unwindowed dataset", "`children` and `population` have no coverage window."),
+    Rule(
+        "R-O04",
+        "Window on an unwindowed dataset",
+        "`children` and `population` have no coverage window.",
+    ),
     Rule("R-F01", "Empty file", "A file must have a header row."),
-    Rule("R-F02", "Unreadable file", "A CSV file must be UTF-8 text (an optional BOM is allowed); an XLSX file must be a valid workbook."),
+    Rule(
+        "R-F02",
+        "Unreadable file",
+        "A CSV file must be UTF-8 text (an optional BOM is allowed); an XLSX file must be a valid workbook.",
+    ),
     Rule("R-F03", "Sheet not found", "The sheet named with `--sheet` must exist in the workbook."),
     Rule("R-F04", "Unsupported file type", "Files must be `.csv` or `.xlsx`."),
-    Rule("R-H01", "Missing required column", "Every required (`*`) column of the dataset must be present in the header."),
-    Rule("R-H02", "Duplicated column", "A column may appear only once (names compared case-insensitively, spaces trimmed)."),
+    Rule(
+        "R-H01",
+        "Missing required column",
+        "Every required (`*`) column of the dataset must be present in the header.",
+    ),
+    Rule(
+        "R-H02",
+        "Duplicated column",
+        "A column may appear only once (names compared case-insensitively, spaces trimmed).",
+    ),
     Rule(
         "R-H03",
         "Unknown column",
         "Columns that are not part of the dataset are rejected, with the closest expected name, unless unknown columns are ignored on request.",
     ),
-    Rule("R-H04", "Blank column name", "Every header cell above a column holding values must have a name."),
+    Rule(
+        "R-H04",
+        "Blank column name",
+        "Every header cell above a column holding values must have a name.",
+    ),
     Rule("R-V01", "Required value missing", "A required column may not be blank."),
-    Rule("R-V02", "Not a date", "Dates are `YYYY-MM-DD`, `DD/MM/YYYY` (UK order) or an Excel date cell, and must exist on the calendar."),
+    Rule(
+        "R-V02",
+        "Not a date",
+        "Dates are `YYYY-MM-DD`, `DD/MM/YYYY` (UK order) or an Excel date cell, and must exist on the calendar.",
+    ),
     Rule(
         "R-V03",
         "Not a date and time",
         "Date-times are `YYYY-MM-DDTHH:MM[:SS]`, `YYYY-MM-DD HH:MM[:SS]`, `DD/MM/YYYY HH:MM[:SS]`, an Excel date-time cell or a bare date (00:00).",
     ),
-    Rule("R-V04", "Not a yes/no flag", "Flags are `Y`/`N`, `Yes`/`No`, `true`/`false` or `1`/`0` in any case; blank means unknown."),
-    Rule("R-V05", "Unknown code", "A coded column takes one of the codes listed for it (case-insensitive)."),
+    Rule(
+        "R-V04",
+        "Not a yes/no flag",
+        "Flags are `Y`/`N`, `Yes`/`No`, `true`/`false` or `1`/`0` in any case; blank means unknown.",
+    ),
+    Rule(
+        "R-V05",
+        "Unknown code",
+        "A coded column takes one of the codes listed for it (case-insensitive).",
+    ),
     Rule("R-V06", "Not a whole number", "Whole numbers may be written `12` or `12.0`."),
     Rule("R-V07", "Identifier too long", f"Identifiers are at most {ID_MAX_LENGTH} characters."),
-    Rule("R-V08", "Number out of range", "Ages are 5–25, escalation stages 1–4, populations greater than 0, years 1900–2100."),
+    Rule(
+        "R-V08",
+        "Number out of range",
+        "Ages are 5–25, escalation stages 1–4, populations greater than 0, years 1900–2100.",
+    ),
     Rule("R-V09", "Text too long", f"Text values are at most {TEXT_MAX_LENGTH} characters."),
-    Rule("R-V10", "Unknown locality", "When the deployment configures localities, every locality must be one of them."),
+    Rule(
+        "R-V10",
+        "Unknown locality",
+        "When the deployment configures localities, every locality must be one of them.",
+    ),
     Rule("R-V11", "Date out of range", "Dates must fall between 1900-01-01 and 2100-12-31."),
-    Rule("R-C01", "End before start", "An end date may not precede its start (end dates, authorisation, resolution)."),
-    Rule("R-C02", "Duplicate record", "A record id (population: year and locality) appears at most once in a file."),
+    Rule(
+        "R-C01",
+        "End before start",
+        "An end date may not precede its start (end dates, authorisation, resolution).",
+    ),
+    Rule(
+        "R-C02",
+        "Duplicate record",
+        "A record id (population: year and locality) appears at most once in a file.",
+    ),
 )
 
 RULES: Mapping[str, Rule] = MappingProxyType({r.id: r for r in _RULE_LIST})

@@ -33,7 +33,9 @@ class ImportBatch(models.Model):
     file_name = models.CharField(max_length=255)
     file_sha256 = models.CharField(max_length=64)
     sheet = models.CharField(max_length=100, blank=True)
-    submitted_by = models.CharField(max_length=150, help_text="user name or operating-system account")
+    submitted_by = models.CharField(
+        max_length=150, help_text="user name or operating-system account"
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

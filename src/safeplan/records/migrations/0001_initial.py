@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,576 +14,1250 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ImportBatch',
+            name="ImportBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('dataset', models.CharField(choices=[('children', 'Children'), ('referrals', 'Referrals'), ('assessments', 'Single assessments'), ('cases', 'Cases'), ('cp_plans', 'Child protection plans'), ('cp_conferences', 'Child protection conferences'), ('missing_episodes', 'Missing episodes'), ('care_periods', 'Care periods'), ('case_audits', 'Case audits'), ('elearning_completions', 'eLearning completions'), ('challenges', 'Challenges'), ('population', 'Population')], max_length=40)),
-                ('source', models.CharField(max_length=64)),
-                ('file_name', models.CharField(max_length=255)),
-                ('file_sha256', models.CharField(max_length=64)),
-                ('sheet', models.CharField(blank=True, max_length=100)),
-                ('submitted_by', models.CharField(help_text='user name or operating-system account', max_length=150)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('covers_from', models.DateField(blank=True, null=True)),
-                ('covers_to', models.DateField(blank=True, null=True)),
-                ('covers_stated', models.BooleanField(default=False, help_text='window given with --covers')),
-                ('pseudonymised', models.BooleanField(default=False)),
-                ('rows_read', models.PositiveIntegerField(default=0)),
-                ('records_stored', models.PositiveIntegerField(default=0)),
-                ('records_superseded', models.PositiveIntegerField(default=0)),
-                ('status', models.CharField(choices=[('processing', 'Processing'), ('accepted', 'Accepted'), ('rejected', 'Rejected'), ('withdrawn', 'Withdrawn')], default='processing', max_length=12)),
-                ('errors', models.JSONField(blank=True, default=list)),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "dataset",
+                    models.CharField(
+                        choices=[
+                            ("children", "Children"),
+                            ("referrals", "Referrals"),
+                            ("assessments", "Single assessments"),
+                            ("cases", "Cases"),
+                            ("cp_plans", "Child protection plans"),
+                            ("cp_conferences", "Child protection conferences"),
+                            ("missing_episodes", "Missing episodes"),
+                            ("care_periods", "Care periods"),
+                            ("case_audits", "Case audits"),
+                            ("elearning_completions", "eLearning completions"),
+                            ("challenges", "Challenges"),
+                            ("population", "Population"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                ("source", models.CharField(max_length=64)),
+                ("file_name", models.CharField(max_length=255)),
+                ("file_sha256", models.CharField(max_length=64)),
+                ("sheet", models.CharField(blank=True, max_length=100)),
+                (
+                    "submitted_by",
+                    models.CharField(
+                        help_text="user name or operating-system account", max_length=150
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("covers_from", models.DateField(blank=True, null=True)),
+                ("covers_to", models.DateField(blank=True, null=True)),
+                (
+                    "covers_stated",
+                    models.BooleanField(default=False, help_text="window given with --covers"),
+                ),
+                ("pseudonymised", models.BooleanField(default=False)),
+                ("rows_read", models.PositiveIntegerField(default=0)),
+                ("records_stored", models.PositiveIntegerField(default=0)),
+                ("records_superseded", models.PositiveIntegerField(default=0)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("processing", "Processing"),
+                            ("accepted", "Accepted"),
+                            ("rejected", "Rejected"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="processing",
+                        max_length=12,
+                    ),
+                ),
+                ("errors", models.JSONField(blank=True, default=list)),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ElearningCompletionsRecord',
+            name="ElearningCompletionsRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('record_id', models.CharField(help_text="the record's key: its id (population: year:locality)", max_length=140)),
-                ('source', models.CharField(max_length=64)),
-                ('row_number', models.PositiveIntegerField(help_text='row in the file, as the user sees it')),
-                ('is_current', models.BooleanField(default=False)),
-                ('completion_id', models.CharField(max_length=64)),
-                ('learner_id', models.CharField(max_length=64)),
-                ('completed_date', models.DateField()),
-                ('age', models.IntegerField(null=True)),
-                ('setting', models.CharField(max_length=200, null=True)),
-                ('locality', models.CharField(max_length=200, null=True)),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='records.importbatch')),
-                ('superseded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='records.importbatch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "record_id",
+                    models.CharField(
+                        help_text="the record's key: its id (population: year:locality)",
+                        max_length=140,
+                    ),
+                ),
+                ("source", models.CharField(max_length=64)),
+                (
+                    "row_number",
+                    models.PositiveIntegerField(help_text="row in the file, as the user sees it"),
+                ),
+                ("is_current", models.BooleanField(default=False)),
+                ("completion_id", models.CharField(max_length=64)),
+                ("learner_id", models.CharField(max_length=64)),
+                ("completed_date", models.DateField()),
+                ("age", models.IntegerField(null=True)),
+                ("setting", models.CharField(max_length=200, null=True)),
+                ("locality", models.CharField(max_length=200, null=True)),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="records.importbatch",
+                    ),
+                ),
+                (
+                    "superseded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="records.importbatch",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'records_elearning_completions',
+                "db_table": "records_elearning_completions",
             },
         ),
         migrations.CreateModel(
-            name='CpPlansRecord',
+            name="CpPlansRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('record_id', models.CharField(help_text="the record's key: its id (population: year:locality)", max_length=140)),
-                ('source', models.CharField(max_length=64)),
-                ('row_number', models.PositiveIntegerField(help_text='row in the file, as the user sees it')),
-                ('is_current', models.BooleanField(default=False)),
-                ('plan_id', models.CharField(max_length=64)),
-                ('child_id', models.CharField(max_length=64)),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField(null=True)),
-                ('initial_category', models.CharField(max_length=24)),
-                ('latest_category', models.CharField(max_length=24, null=True)),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='records.importbatch')),
-                ('superseded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='records.importbatch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "record_id",
+                    models.CharField(
+                        help_text="the record's key: its id (population: year:locality)",
+                        max_length=140,
+                    ),
+                ),
+                ("source", models.CharField(max_length=64)),
+                (
+                    "row_number",
+                    models.PositiveIntegerField(help_text="row in the file, as the user sees it"),
+                ),
+                ("is_current", models.BooleanField(default=False)),
+                ("plan_id", models.CharField(max_length=64)),
+                ("child_id", models.CharField(max_length=64)),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField(null=True)),
+                ("initial_category", models.CharField(max_length=24)),
+                ("latest_category", models.CharField(max_length=24, null=True)),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="records.importbatch",
+                    ),
+                ),
+                (
+                    "superseded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="records.importbatch",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'records_cp_plans',
+                "db_table": "records_cp_plans",
             },
         ),
         migrations.CreateModel(
-            name='CpConferencesRecord',
+            name="CpConferencesRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('record_id', models.CharField(help_text="the record's key: its id (population: year:locality)", max_length=140)),
-                ('source', models.CharField(max_length=64)),
-                ('row_number', models.PositiveIntegerField(help_text='row in the file, as the user sees it')),
-                ('is_current', models.BooleanField(default=False)),
-                ('conference_id', models.CharField(max_length=64)),
-                ('child_id', models.CharField(max_length=64)),
-                ('conference_date', models.DateField()),
-                ('conference_type', models.CharField(max_length=24)),
-                ('participation', models.CharField(max_length=24, null=True)),
-                ('views_shared', models.BooleanField(null=True)),
-                ('unborn', models.BooleanField(null=True)),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='records.importbatch')),
-                ('superseded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='records.importbatch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "record_id",
+                    models.CharField(
+                        help_text="the record's key: its id (population: year:locality)",
+                        max_length=140,
+                    ),
+                ),
+                ("source", models.CharField(max_length=64)),
+                (
+                    "row_number",
+                    models.PositiveIntegerField(help_text="row in the file, as the user sees it"),
+                ),
+                ("is_current", models.BooleanField(default=False)),
+                ("conference_id", models.CharField(max_length=64)),
+                ("child_id", models.CharField(max_length=64)),
+                ("conference_date", models.DateField()),
+                ("conference_type", models.CharField(max_length=24)),
+                ("participation", models.CharField(max_length=24, null=True)),
+                ("views_shared", models.BooleanField(null=True)),
+                ("unborn", models.BooleanField(null=True)),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="records.importbatch",
+                    ),
+                ),
+                (
+                    "superseded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="records.importbatch",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'records_cp_conferences',
+                "db_table": "records_cp_conferences",
             },
         ),
         migrations.CreateModel(
-            name='ChildrenRecord',
+            name="ChildrenRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('record_id', models.CharField(help_text="the record's key: its id (population: year:locality)", max_length=140)),
-                ('source', models.CharField(max_length=64)),
-                ('row_number', models.PositiveIntegerField(help_text='row in the file, as the user sees it')),
-                ('is_current', models.BooleanField(default=False)),
-                ('child_id', models.CharField(max_length=64)),
-                ('date_of_birth', models.DateField(null=True)),
-                ('expected_date_of_birth', models.DateField(null=True)),
-                ('sex', models.CharField(max_length=24, null=True)),
-                ('ethnicity', models.CharField(max_length=24, null=True)),
-                ('disability', models.BooleanField(null=True)),
-                ('locality', models.CharField(max_length=200, null=True)),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='records.importbatch')),
-                ('superseded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='records.importbatch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "record_id",
+                    models.CharField(
+                        help_text="the record's key: its id (population: year:locality)",
+                        max_length=140,
+                    ),
+                ),
+                ("source", models.CharField(max_length=64)),
+                (
+                    "row_number",
+                    models.PositiveIntegerField(help_text="row in the file, as the user sees it"),
+                ),
+                ("is_current", models.BooleanField(default=False)),
+                ("child_id", models.CharField(max_length=64)),
+                ("date_of_birth", models.DateField(null=True)),
+                ("expected_date_of_birth", models.DateField(null=True)),
+                ("sex", models.CharField(max_length=24, null=True)),
+                ("ethnicity", models.CharField(max_length=24, null=True)),
+                ("disability", models.BooleanField(null=True)),
+                ("locality", models.CharField(max_length=200, null=True)),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="records.importbatch",
+                    ),
+                ),
+                (
+                    "superseded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="records.importbatch",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'records_children',
+                "db_table": "records_children",
             },
         ),
         migrations.CreateModel(
-            name='ChallengesRecord',
+            name="ChallengesRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('record_id', models.CharField(help_text="the record's key: its id (population: year:locality)", max_length=140)),
-                ('source', models.CharField(max_length=64)),
-                ('row_number', models.PositiveIntegerField(help_text='row in the file, as the user sees it')),
-                ('is_current', models.BooleanField(default=False)),
-                ('challenge_id', models.CharField(max_length=64)),
-                ('raised_date', models.DateField()),
-                ('raised_by_agency', models.CharField(max_length=200)),
-                ('raised_with_agency', models.CharField(max_length=200, null=True)),
-                ('child_id', models.CharField(max_length=64, null=True)),
-                ('stage', models.IntegerField(null=True)),
-                ('resolved_date', models.DateField(null=True)),
-                ('outcome', models.CharField(max_length=200, null=True)),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='records.importbatch')),
-                ('superseded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='records.importbatch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "record_id",
+                    models.CharField(
+                        help_text="the record's key: its id (population: year:locality)",
+                        max_length=140,
+                    ),
+                ),
+                ("source", models.CharField(max_length=64)),
+                (
+                    "row_number",
+                    models.PositiveIntegerField(help_text="row in the file, as the user sees it"),
+                ),
+                ("is_current", models.BooleanField(default=False)),
+                ("challenge_id", models.CharField(max_length=64)),
+                ("raised_date", models.DateField()),
+                ("raised_by_agency", models.CharField(max_length=200)),
+                ("raised_with_agency", models.CharField(max_length=200, null=True)),
+                ("child_id", models.CharField(max_length=64, null=True)),
+                ("stage", models.IntegerField(null=True)),
+                ("resolved_date", models.DateField(null=True)),
+                ("outcome", models.CharField(max_length=200, null=True)),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="records.importbatch",
+                    ),
+                ),
+                (
+                    "superseded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="records.importbatch",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'records_challenges',
+                "db_table": "records_challenges",
             },
         ),
         migrations.CreateModel(
-            name='CasesRecord',
+            name="CasesRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('record_id', models.CharField(help_text="the record's key: its id (population: year:locality)", max_length=140)),
-                ('source', models.CharField(max_length=64)),
-                ('row_number', models.PositiveIntegerField(help_text='row in the file, as the user sees it')),
-                ('is_current', models.BooleanField(default=False)),
-                ('case_id', models.CharField(max_length=64)),
-                ('child_id', models.CharField(max_length=64)),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField(null=True)),
-                ('primary_need', models.CharField(max_length=24, null=True)),
-                ('locality', models.CharField(max_length=200, null=True)),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='records.importbatch')),
-                ('superseded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='records.importbatch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "record_id",
+                    models.CharField(
+                        help_text="the record's key: its id (population: year:locality)",
+                        max_length=140,
+                    ),
+                ),
+                ("source", models.CharField(max_length=64)),
+                (
+                    "row_number",
+                    models.PositiveIntegerField(help_text="row in the file, as the user sees it"),
+                ),
+                ("is_current", models.BooleanField(default=False)),
+                ("case_id", models.CharField(max_length=64)),
+                ("child_id", models.CharField(max_length=64)),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField(null=True)),
+                ("primary_need", models.CharField(max_length=24, null=True)),
+                ("locality", models.CharField(max_length=200, null=True)),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="records.importbatch",
+                    ),
+                ),
+                (
+                    "superseded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="records.importbatch",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'records_cases',
+                "db_table": "records_cases",
             },
         ),
         migrations.CreateModel(
-            name='CaseAuditsRecord',
+            name="CaseAuditsRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('record_id', models.CharField(help_text="the record's key: its id (population: year:locality)", max_length=140)),
-                ('source', models.CharField(max_length=64)),
-                ('row_number', models.PositiveIntegerField(help_text='row in the file, as the user sees it')),
-                ('is_current', models.BooleanField(default=False)),
-                ('audit_id', models.CharField(max_length=64)),
-                ('audit_date', models.DateField()),
-                ('child_id', models.CharField(max_length=64, null=True)),
-                ('lived_experience', models.CharField(max_length=24, null=True)),
-                ('voice_of_child', models.CharField(max_length=24, null=True)),
-                ('agency', models.CharField(max_length=200, null=True)),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='records.importbatch')),
-                ('superseded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='records.importbatch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "record_id",
+                    models.CharField(
+                        help_text="the record's key: its id (population: year:locality)",
+                        max_length=140,
+                    ),
+                ),
+                ("source", models.CharField(max_length=64)),
+                (
+                    "row_number",
+                    models.PositiveIntegerField(help_text="row in the file, as the user sees it"),
+                ),
+                ("is_current", models.BooleanField(default=False)),
+                ("audit_id", models.CharField(max_length=64)),
+                ("audit_date", models.DateField()),
+                ("child_id", models.CharField(max_length=64, null=True)),
+                ("lived_experience", models.CharField(max_length=24, null=True)),
+                ("voice_of_child", models.CharField(max_length=24, null=True)),
+                ("agency", models.CharField(max_length=200, null=True)),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="records.importbatch",
+                    ),
+                ),
+                (
+                    "superseded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="records.importbatch",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'records_case_audits',
+                "db_table": "records_case_audits",
             },
         ),
         migrations.CreateModel(
-            name='CarePeriodsRecord',
+            name="CarePeriodsRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('record_id', models.CharField(help_text="the record's key: its id (population: year:locality)", max_length=140)),
-                ('source', models.CharField(max_length=64)),
-                ('row_number', models.PositiveIntegerField(help_text='row in the file, as the user sees it')),
-                ('is_current', models.BooleanField(default=False)),
-                ('period_id', models.CharField(max_length=64)),
-                ('child_id', models.CharField(max_length=64)),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField(null=True)),
-                ('iha_requested_date', models.DateField(null=True)),
-                ('iha_completed_date', models.DateField(null=True)),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='records.importbatch')),
-                ('superseded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='records.importbatch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "record_id",
+                    models.CharField(
+                        help_text="the record's key: its id (population: year:locality)",
+                        max_length=140,
+                    ),
+                ),
+                ("source", models.CharField(max_length=64)),
+                (
+                    "row_number",
+                    models.PositiveIntegerField(help_text="row in the file, as the user sees it"),
+                ),
+                ("is_current", models.BooleanField(default=False)),
+                ("period_id", models.CharField(max_length=64)),
+                ("child_id", models.CharField(max_length=64)),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField(null=True)),
+                ("iha_requested_date", models.DateField(null=True)),
+                ("iha_completed_date", models.DateField(null=True)),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="records.importbatch",
+                    ),
+                ),
+                (
+                    "superseded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="records.importbatch",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'records_care_periods',
+                "db_table": "records_care_periods",
             },
         ),
         migrations.CreateModel(
-            name='AssessmentsRecord',
+            name="AssessmentsRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('record_id', models.CharField(help_text="the record's key: its id (population: year:locality)", max_length=140)),
-                ('source', models.CharField(max_length=64)),
-                ('row_number', models.PositiveIntegerField(help_text='row in the file, as the user sees it')),
-                ('is_current', models.BooleanField(default=False)),
-                ('assessment_id', models.CharField(max_length=64)),
-                ('child_id', models.CharField(max_length=64)),
-                ('referral_id', models.CharField(max_length=64, null=True)),
-                ('start_date', models.DateField()),
-                ('authorised_date', models.DateField(null=True)),
-                ('factors', models.CharField(max_length=200, null=True)),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='records.importbatch')),
-                ('superseded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='records.importbatch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "record_id",
+                    models.CharField(
+                        help_text="the record's key: its id (population: year:locality)",
+                        max_length=140,
+                    ),
+                ),
+                ("source", models.CharField(max_length=64)),
+                (
+                    "row_number",
+                    models.PositiveIntegerField(help_text="row in the file, as the user sees it"),
+                ),
+                ("is_current", models.BooleanField(default=False)),
+                ("assessment_id", models.CharField(max_length=64)),
+                ("child_id", models.CharField(max_length=64)),
+                ("referral_id", models.CharField(max_length=64, null=True)),
+                ("start_date", models.DateField()),
+                ("authorised_date", models.DateField(null=True)),
+                ("factors", models.CharField(max_length=200, null=True)),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="records.importbatch",
+                    ),
+                ),
+                (
+                    "superseded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="records.importbatch",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'records_assessments',
+                "db_table": "records_assessments",
             },
         ),
         migrations.CreateModel(
-            name='MissingEpisodesRecord',
+            name="MissingEpisodesRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('record_id', models.CharField(help_text="the record's key: its id (population: year:locality)", max_length=140)),
-                ('source', models.CharField(max_length=64)),
-                ('row_number', models.PositiveIntegerField(help_text='row in the file, as the user sees it')),
-                ('is_current', models.BooleanField(default=False)),
-                ('episode_id', models.CharField(max_length=64)),
-                ('child_id', models.CharField(max_length=64)),
-                ('missing_start', models.DateTimeField()),
-                ('missing_end', models.DateTimeField(null=True)),
-                ('episode_type', models.CharField(max_length=24, null=True)),
-                ('looked_after', models.BooleanField(null=True)),
-                ('rhi_offered', models.BooleanField(null=True)),
-                ('rhi_completed_at', models.DateTimeField(null=True)),
-                ('rhi_declined', models.BooleanField(null=True)),
-                ('locality', models.CharField(max_length=200, null=True)),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='records.importbatch')),
-                ('superseded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='records.importbatch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "record_id",
+                    models.CharField(
+                        help_text="the record's key: its id (population: year:locality)",
+                        max_length=140,
+                    ),
+                ),
+                ("source", models.CharField(max_length=64)),
+                (
+                    "row_number",
+                    models.PositiveIntegerField(help_text="row in the file, as the user sees it"),
+                ),
+                ("is_current", models.BooleanField(default=False)),
+                ("episode_id", models.CharField(max_length=64)),
+                ("child_id", models.CharField(max_length=64)),
+                ("missing_start", models.DateTimeField()),
+                ("missing_end", models.DateTimeField(null=True)),
+                ("episode_type", models.CharField(max_length=24, null=True)),
+                ("looked_after", models.BooleanField(null=True)),
+                ("rhi_offered", models.BooleanField(null=True)),
+                ("rhi_completed_at", models.DateTimeField(null=True)),
+                ("rhi_declined", models.BooleanField(null=True)),
+                ("locality", models.CharField(max_length=200, null=True)),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="records.importbatch",
+                    ),
+                ),
+                (
+                    "superseded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="records.importbatch",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'records_missing_episodes',
+                "db_table": "records_missing_episodes",
             },
         ),
         migrations.CreateModel(
-            name='PopulationRecord',
+            name="PopulationRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('record_id', models.CharField(help_text="the record's key: its id (population: year:locality)", max_length=140)),
-                ('source', models.CharField(max_length=64)),
-                ('row_number', models.PositiveIntegerField(help_text='row in the file, as the user sees it')),
-                ('is_current', models.BooleanField(default=False)),
-                ('year', models.IntegerField()),
-                ('locality', models.CharField(max_length=200, null=True)),
-                ('population_0_17', models.IntegerField()),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='records.importbatch')),
-                ('superseded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='records.importbatch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "record_id",
+                    models.CharField(
+                        help_text="the record's key: its id (population: year:locality)",
+                        max_length=140,
+                    ),
+                ),
+                ("source", models.CharField(max_length=64)),
+                (
+                    "row_number",
+                    models.PositiveIntegerField(help_text="row in the file, as the user sees it"),
+                ),
+                ("is_current", models.BooleanField(default=False)),
+                ("year", models.IntegerField()),
+                ("locality", models.CharField(max_length=200, null=True)),
+                ("population_0_17", models.IntegerField()),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="records.importbatch",
+                    ),
+                ),
+                (
+                    "superseded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="records.importbatch",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'records_population',
+                "db_table": "records_population",
             },
         ),
         migrations.CreateModel(
-            name='ReferralsRecord',
+            name="ReferralsRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('record_id', models.CharField(help_text="the record's key: its id (population: year:locality)", max_length=140)),
-                ('row_number', models.PositiveIntegerField(help_text='row in the file, as the user sees it')),
-                ('is_current', models.BooleanField(default=False)),
-                ('referral_id', models.CharField(max_length=64)),
-                ('child_id', models.CharField(max_length=64)),
-                ('referral_date', models.DateField()),
-                ('source', models.CharField(max_length=24, null=True)),
-                ('cse_risk', models.CharField(max_length=24, null=True)),
-                ('nfa', models.BooleanField(null=True)),
-                ('locality', models.CharField(max_length=200, null=True)),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='records.importbatch')),
-                ('superseded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='records.importbatch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "record_id",
+                    models.CharField(
+                        help_text="the record's key: its id (population: year:locality)",
+                        max_length=140,
+                    ),
+                ),
+                (
+                    "row_number",
+                    models.PositiveIntegerField(help_text="row in the file, as the user sees it"),
+                ),
+                ("is_current", models.BooleanField(default=False)),
+                ("referral_id", models.CharField(max_length=64)),
+                ("child_id", models.CharField(max_length=64)),
+                ("referral_date", models.DateField()),
+                ("source", models.CharField(max_length=24, null=True)),
+                ("cse_risk", models.CharField(max_length=24, null=True)),
+                ("nfa", models.BooleanField(null=True)),
+                ("locality", models.CharField(max_length=200, null=True)),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="records.importbatch",
+                    ),
+                ),
+                (
+                    "superseded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="records.importbatch",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'records_referrals',
+                "db_table": "records_referrals",
             },
         ),
         migrations.AddConstraint(
-            model_name='importbatch',
-            constraint=models.CheckConstraint(condition=models.Q(('covers_from__isnull', True), ('covers_to__gte', models.F('covers_from')), _connector='OR'), name='batch_window_ordered'),
+            model_name="importbatch",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("covers_from__isnull", True),
+                    ("covers_to__gte", models.F("covers_from")),
+                    _connector="OR",
+                ),
+                name="batch_window_ordered",
+            ),
         ),
         migrations.AddIndex(
-            model_name='elearningcompletionsrecord',
-            index=models.Index(fields=['batch'], name='rec_eleacomp_batch'),
+            model_name="elearningcompletionsrecord",
+            index=models.Index(fields=["batch"], name="rec_eleacomp_batch"),
         ),
         migrations.AddIndex(
-            model_name='elearningcompletionsrecord',
-            index=models.Index(fields=['record_id'], name='rec_eleacomp_record'),
+            model_name="elearningcompletionsrecord",
+            index=models.Index(fields=["record_id"], name="rec_eleacomp_record"),
         ),
         migrations.AddIndex(
-            model_name='elearningcompletionsrecord',
-            index=models.Index(fields=['source', 'completed_date'], name='rec_eleacomp_src_date'),
+            model_name="elearningcompletionsrecord",
+            index=models.Index(fields=["source", "completed_date"], name="rec_eleacomp_src_date"),
         ),
         migrations.AddConstraint(
-            model_name='elearningcompletionsrecord',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('record_id',), name='records_elearning_completions_one_current'),
+            model_name="elearningcompletionsrecord",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_current", True)),
+                fields=("record_id",),
+                name="records_elearning_completions_one_current",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='elearningcompletionsrecord',
-            constraint=models.CheckConstraint(condition=models.Q(('age__isnull', True), ('age__gte', 5), _connector='OR'), name='records_elearning_completions_age_min'),
+            model_name="elearningcompletionsrecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("age__isnull", True), ("age__gte", 5), _connector="OR"),
+                name="records_elearning_completions_age_min",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='elearningcompletionsrecord',
-            constraint=models.CheckConstraint(condition=models.Q(('age__isnull', True), ('age__lte', 25), _connector='OR'), name='records_elearning_completions_age_max'),
+            model_name="elearningcompletionsrecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("age__isnull", True), ("age__lte", 25), _connector="OR"),
+                name="records_elearning_completions_age_max",
+            ),
         ),
         migrations.AddIndex(
-            model_name='cpplansrecord',
-            index=models.Index(fields=['batch'], name='rec_cpplan_batch'),
+            model_name="cpplansrecord",
+            index=models.Index(fields=["batch"], name="rec_cpplan_batch"),
         ),
         migrations.AddIndex(
-            model_name='cpplansrecord',
-            index=models.Index(fields=['record_id'], name='rec_cpplan_record'),
+            model_name="cpplansrecord",
+            index=models.Index(fields=["record_id"], name="rec_cpplan_record"),
         ),
         migrations.AddIndex(
-            model_name='cpplansrecord',
-            index=models.Index(fields=['source', 'start_date'], name='rec_cpplan_src_date'),
+            model_name="cpplansrecord",
+            index=models.Index(fields=["source", "start_date"], name="rec_cpplan_src_date"),
         ),
         migrations.AddConstraint(
-            model_name='cpplansrecord',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('record_id',), name='records_cp_plans_one_current'),
+            model_name="cpplansrecord",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_current", True)),
+                fields=("record_id",),
+                name="records_cp_plans_one_current",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='cpplansrecord',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='records_cp_plans_end_date_after_start_date'),
+            model_name="cpplansrecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True),
+                    ("end_date__gte", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="records_cp_plans_end_date_after_start_date",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='cpplansrecord',
-            constraint=models.CheckConstraint(condition=models.Q(('initial_category__isnull', True), ('initial_category__in', ['NEG', 'PHY', 'EMO', 'SAB', 'MUL']), _connector='OR'), name='records_cp_plans_initial_category_code'),
+            model_name="cpplansrecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("initial_category__isnull", True),
+                    ("initial_category__in", ["NEG", "PHY", "EMO", "SAB", "MUL"]),
+                    _connector="OR",
+                ),
+                name="records_cp_plans_initial_category_code",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='cpplansrecord',
-            constraint=models.CheckConstraint(condition=models.Q(('latest_category__isnull', True), ('latest_category__in', ['NEG', 'PHY', 'EMO', 'SAB', 'MUL']), _connector='OR'), name='records_cp_plans_latest_category_code'),
+            model_name="cpplansrecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("latest_category__isnull", True),
+                    ("latest_category__in", ["NEG", "PHY", "EMO", "SAB", "MUL"]),
+                    _connector="OR",
+                ),
+                name="records_cp_plans_latest_category_code",
+            ),
         ),
         migrations.AddIndex(
-            model_name='cpconferencesrecord',
-            index=models.Index(fields=['batch'], name='rec_cpconf_batch'),
+            model_name="cpconferencesrecord",
+            index=models.Index(fields=["batch"], name="rec_cpconf_batch"),
         ),
         migrations.AddIndex(
-            model_name='cpconferencesrecord',
-            index=models.Index(fields=['record_id'], name='rec_cpconf_record'),
+            model_name="cpconferencesrecord",
+            index=models.Index(fields=["record_id"], name="rec_cpconf_record"),
         ),
         migrations.AddIndex(
-            model_name='cpconferencesrecord',
-            index=models.Index(fields=['source', 'conference_date'], name='rec_cpconf_src_date'),
+            model_name="cpconferencesrecord",
+            index=models.Index(fields=["source", "conference_date"], name="rec_cpconf_src_date"),
         ),
         migrations.AddConstraint(
-            model_name='cpconferencesrecord',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('record_id',), name='records_cp_conferences_one_current'),
+            model_name="cpconferencesrecord",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_current", True)),
+                fields=("record_id",),
+                name="records_cp_conferences_one_current",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='cpconferencesrecord',
-            constraint=models.CheckConstraint(condition=models.Q(('conference_type__isnull', True), ('conference_type__in', ['initial', 'review', 'transfer_in']), _connector='OR'), name='records_cp_conferences_conference_type_code'),
+            model_name="cpconferencesrecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("conference_type__isnull", True),
+                    ("conference_type__in", ["initial", "review", "transfer_in"]),
+                    _connector="OR",
+                ),
+                name="records_cp_conferences_conference_type_code",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='cpconferencesrecord',
-            constraint=models.CheckConstraint(condition=models.Q(('participation__isnull', True), ('participation__in', ['PN0', 'PN1', 'PN2', 'PN3', 'PN4', 'PN5', 'PN6', 'PN7']), _connector='OR'), name='records_cp_conferences_participation_code'),
+            model_name="cpconferencesrecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("participation__isnull", True),
+                    ("participation__in", ["PN0", "PN1", "PN2", "PN3", "PN4", "PN5", "PN6", "PN7"]),
+                    _connector="OR",
+                ),
+                name="records_cp_conferences_participation_code",
+            ),
         ),
         migrations.AddIndex(
-            model_name='childrenrecord',
-            index=models.Index(fields=['batch'], name='rec_chil_batch'),
+            model_name="childrenrecord",
+            index=models.Index(fields=["batch"], name="rec_chil_batch"),
         ),
         migrations.AddIndex(
-            model_name='childrenrecord',
-            index=models.Index(fields=['record_id'], name='rec_chil_record'),
+            model_name="childrenrecord",
+            index=models.Index(fields=["record_id"], name="rec_chil_record"),
         ),
         migrations.AddConstraint(
-            model_name='childrenrecord',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('record_id',), name='records_children_one_current'),
+            model_name="childrenrecord",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_current", True)),
+                fields=("record_id",),
+                name="records_children_one_current",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='childrenrecord',
-            constraint=models.CheckConstraint(condition=models.Q(('sex__isnull', True), ('sex__in', ['M', 'F', 'U', 'I']), _connector='OR'), name='records_children_sex_code'),
+            model_name="childrenrecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("sex__isnull", True), ("sex__in", ["M", "F", "U", "I"]), _connector="OR"
+                ),
+                name="records_children_sex_code",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='childrenrecord',
-            constraint=models.CheckConstraint(condition=models.Q(('ethnicity__isnull', True), ('ethnicity__in', ['WBRI', 'WIRI', 'WIRT', 'WOTH', 'WROM', 'MWBC', 'MWBA', 'MWAS', 'MOTH', 'AIND', 'APKN', 'ABAN', 'AOTH', 'BCRB', 'BAFR', 'BOTH', 'CHNE', 'OOTH', 'REFU', 'NOBT']), _connector='OR'), name='records_children_ethnicity_code'),
+            model_name="childrenrecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ethnicity__isnull", True),
+                    (
+                        "ethnicity__in",
+                        [
+                            "WBRI",
+                            "WIRI",
+                            "WIRT",
+                            "WOTH",
+                            "WROM",
+                            "MWBC",
+                            "MWBA",
+                            "MWAS",
+                            "MOTH",
+                            "AIND",
+                            "APKN",
+                            "ABAN",
+                            "AOTH",
+                            "BCRB",
+                            "BAFR",
+                            "BOTH",
+                            "CHNE",
+                            "OOTH",
+                            "REFU",
+                            "NOBT",
+                        ],
+                    ),
+                    _connector="OR",
+                ),
+                name="records_children_ethnicity_code",
+            ),
         ),
         migrations.AddIndex(
-            model_name='challengesrecord',
-            index=models.Index(fields=['batch'], name='rec_chal_batch'),
+            model_name="challengesrecord",
+            index=models.Index(fields=["batch"], name="rec_chal_batch"),
         ),
         migrations.AddIndex(
-            model_name='challengesrecord',
-            index=models.Index(fields=['record_id'], name='rec_chal_record'),
+            model_name="challengesrecord",
+            index=models.Index(fields=["record_id"], name="rec_chal_record"),
         ),
         migrations.AddIndex(
-            model_name='challengesrecord',
-            index=models.Index(fields=['source', 'raised_date'], name='rec_chal_src_date'),
+            model_name="challengesrecord",
+            index=models.Index(fields=["source", "raised_date"], name="rec_chal_src_date"),
         ),
         migrations.AddConstraint(
-            model_name='challengesrecord',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('record_id',), name='records_challenges_one_current'),
+            model_name="challengesrecord",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_current", True)),
+                fields=("record_id",),
+                name="records_challenges_one_current",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='challengesrecord',
-            constraint=models.CheckConstraint(condition=models.Q(('stage__isnull', True), ('stage__gte', 1), _connector='OR'), name='records_challenges_stage_min'),
+            model_name="challengesrecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("stage__isnull", True), ("stage__gte", 1), _connector="OR"),
+                name="records_challenges_stage_min",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='challengesrecord',
-            constraint=models.CheckConstraint(condition=models.Q(('stage__isnull', True), ('stage__lte', 4), _connector='OR'), name='records_challenges_stage_max'),
+            model_name="challengesrecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("stage__isnull", True), ("stage__lte", 4), _connector="OR"),
+                name="records_challenges_stage_max",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='challengesrecord',
-            constraint=models.CheckConstraint(condition=models.Q(('resolved_date__isnull', True), ('resolved_date__gte', models.F('raised_date')), _connector='OR'), name='records_challenges_resolved_date_after_raised_date'),
+            model_name="challengesrecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("resolved_date__isnull", True),
+                    ("resolved_date__gte", models.F("raised_date")),
+                    _connector="OR",
+                ),
+                name="records_challenges_resolved_date_after_raised_date",
+            ),
         ),
         migrations.AddIndex(
-            model_name='casesrecord',
-            index=models.Index(fields=['batch'], name='rec_case_batch'),
+            model_name="casesrecord",
+            index=models.Index(fields=["batch"], name="rec_case_batch"),
         ),
         migrations.AddIndex(
-            model_name='casesrecord',
-            index=models.Index(fields=['record_id'], name='rec_case_record'),
+            model_name="casesrecord",
+            index=models.Index(fields=["record_id"], name="rec_case_record"),
         ),
         migrations.AddIndex(
-            model_name='casesrecord',
-            index=models.Index(fields=['source', 'start_date'], name='rec_case_src_date'),
+            model_name="casesrecord",
+            index=models.Index(fields=["source", "start_date"], name="rec_case_src_date"),
         ),
         migrations.AddConstraint(
-            model_name='casesrecord',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('record_id',), name='records_cases_one_current'),
+            model_name="casesrecord",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_current", True)),
+                fields=("record_id",),
+                name="records_cases_one_current",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='casesrecord',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='records_cases_end_date_after_start_date'),
+            model_name="casesrecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True),
+                    ("end_date__gte", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="records_cases_end_date_after_start_date",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='casesrecord',
-            constraint=models.CheckConstraint(condition=models.Q(('primary_need__isnull', True), ('primary_need__in', ['N0', 'N1', 'N2', 'N3', 'N4', 'N5', 'N6', 'N7', 'N8', 'N9']), _connector='OR'), name='records_cases_primary_need_code'),
+            model_name="casesrecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("primary_need__isnull", True),
+                    (
+                        "primary_need__in",
+                        ["N0", "N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8", "N9"],
+                    ),
+                    _connector="OR",
+                ),
+                name="records_cases_primary_need_code",
+            ),
         ),
         migrations.AddIndex(
-            model_name='caseauditsrecord',
-            index=models.Index(fields=['batch'], name='rec_caseaudi_batch'),
+            model_name="caseauditsrecord",
+            index=models.Index(fields=["batch"], name="rec_caseaudi_batch"),
         ),
         migrations.AddIndex(
-            model_name='caseauditsrecord',
-            index=models.Index(fields=['record_id'], name='rec_caseaudi_record'),
+            model_name="caseauditsrecord",
+            index=models.Index(fields=["record_id"], name="rec_caseaudi_record"),
         ),
         migrations.AddIndex(
-            model_name='caseauditsrecord',
-            index=models.Index(fields=['source', 'audit_date'], name='rec_caseaudi_src_date'),
+            model_name="caseauditsrecord",
+            index=models.Index(fields=["source", "audit_date"], name="rec_caseaudi_src_date"),
         ),
         migrations.AddConstraint(
-            model_name='caseauditsrecord',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('record_id',), name='records_case_audits_one_current'),
+            model_name="caseauditsrecord",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_current", True)),
+                fields=("record_id",),
+                name="records_case_audits_one_current",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='caseauditsrecord',
-            constraint=models.CheckConstraint(condition=models.Q(('lived_experience__isnull', True), ('lived_experience__in', ['outstanding', 'good', 'requires_improvement', 'inadequate']), _connector='OR'), name='records_case_audits_lived_experience_code'),
+            model_name="caseauditsrecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("lived_experience__isnull", True),
+                    (
+                        "lived_experience__in",
+                        ["outstanding", "good", "requires_improvement", "inadequate"],
+                    ),
+                    _connector="OR",
+                ),
+                name="records_case_audits_lived_experience_code",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='caseauditsrecord',
-            constraint=models.CheckConstraint(condition=models.Q(('voice_of_child__isnull', True), ('voice_of_child__in', ['outstanding', 'good', 'requires_improvement', 'inadequate']), _connector='OR'), name='records_case_audits_voice_of_child_code'),
+            model_name="caseauditsrecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("voice_of_child__isnull", True),
+                    (
+                        "voice_of_child__in",
+                        ["outstanding", "good", "requires_improvement", "inadequate"],
+                    ),
+                    _connector="OR",
+                ),
+                name="records_case_audits_voice_of_child_code",
+            ),
         ),
         migrations.AddIndex(
-            model_name='careperiodsrecord',
-            index=models.Index(fields=['batch'], name='rec_careperi_batch'),
+            model_name="careperiodsrecord",
+            index=models.Index(fields=["batch"], name="rec_careperi_batch"),
         ),
         migrations.AddIndex(
-            model_name='careperiodsrecord',
-            index=models.Index(fields=['record_id'], name='rec_careperi_record'),
+            model_name="careperiodsrecord",
+            index=models.Index(fields=["record_id"], name="rec_careperi_record"),
         ),
         migrations.AddIndex(
-            model_name='careperiodsrecord',
-            index=models.Index(fields=['source', 'start_date'], name='rec_careperi_src_date'),
+            model_name="careperiodsrecord",
+            index=models.Index(fields=["source", "start_date"], name="rec_careperi_src_date"),
         ),
         migrations.AddConstraint(
-            model_name='careperiodsrecord',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('record_id',), name='records_care_periods_one_current'),
+            model_name="careperiodsrecord",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_current", True)),
+                fields=("record_id",),
+                name="records_care_periods_one_current",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='careperiodsrecord',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='records_care_periods_end_date_after_start_date'),
+            model_name="careperiodsrecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True),
+                    ("end_date__gte", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="records_care_periods_end_date_after_start_date",
+            ),
         ),
         migrations.AddIndex(
-            model_name='assessmentsrecord',
-            index=models.Index(fields=['batch'], name='rec_asse_batch'),
+            model_name="assessmentsrecord",
+            index=models.Index(fields=["batch"], name="rec_asse_batch"),
         ),
         migrations.AddIndex(
-            model_name='assessmentsrecord',
-            index=models.Index(fields=['record_id'], name='rec_asse_record'),
+            model_name="assessmentsrecord",
+            index=models.Index(fields=["record_id"], name="rec_asse_record"),
         ),
         migrations.AddIndex(
-            model_name='assessmentsrecord',
-            index=models.Index(fields=['source', 'start_date'], name='rec_asse_src_date'),
+            model_name="assessmentsrecord",
+            index=models.Index(fields=["source", "start_date"], name="rec_asse_src_date"),
         ),
         migrations.AddConstraint(
-            model_name='assessmentsrecord',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('record_id',), name='records_assessments_one_current'),
+            model_name="assessmentsrecord",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_current", True)),
+                fields=("record_id",),
+                name="records_assessments_one_current",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assessmentsrecord',
-            constraint=models.CheckConstraint(condition=models.Q(('authorised_date__isnull', True), ('authorised_date__gte', models.F('start_date')), _connector='OR'), name='records_assessments_authorised_date_after_start_date'),
+            model_name="assessmentsrecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("authorised_date__isnull", True),
+                    ("authorised_date__gte", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="records_assessments_authorised_date_after_start_date",
+            ),
         ),
         migrations.AddIndex(
-            model_name='missingepisodesrecord',
-            index=models.Index(fields=['batch'], name='rec_missepis_batch'),
+            model_name="missingepisodesrecord",
+            index=models.Index(fields=["batch"], name="rec_missepis_batch"),
         ),
         migrations.AddIndex(
-            model_name='missingepisodesrecord',
-            index=models.Index(fields=['record_id'], name='rec_missepis_record'),
+            model_name="missingepisodesrecord",
+            index=models.Index(fields=["record_id"], name="rec_missepis_record"),
         ),
         migrations.AddIndex(
-            model_name='missingepisodesrecord',
-            index=models.Index(fields=['source', 'missing_start'], name='rec_missepis_src_date'),
+            model_name="missingepisodesrecord",
+            index=models.Index(fields=["source", "missing_start"], name="rec_missepis_src_date"),
         ),
         migrations.AddConstraint(
-            model_name='missingepisodesrecord',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('record_id',), name='records_missing_episodes_one_current'),
+            model_name="missingepisodesrecord",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_current", True)),
+                fields=("record_id",),
+                name="records_missing_episodes_one_current",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='missingepisodesrecord',
-            constraint=models.CheckConstraint(condition=models.Q(('missing_end__isnull', True), ('missing_end__gte', models.F('missing_start')), _connector='OR'), name='records_missing_episodes_missing_end_after_missing_start'),
+            model_name="missingepisodesrecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("missing_end__isnull", True),
+                    ("missing_end__gte", models.F("missing_start")),
+                    _connector="OR",
+                ),
+                name="records_missing_episodes_missing_end_after_missing_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='missingepisodesrecord',
-            constraint=models.CheckConstraint(condition=models.Q(('episode_type__isnull', True), ('episode_type__in', ['missing', 'away']), _connector='OR'), name='records_missing_episodes_episode_type_code'),
+            model_name="missingepisodesrecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("episode_type__isnull", True),
+                    ("episode_type__in", ["missing", "away"]),
+                    _connector="OR",
+                ),
+                name="records_missing_episodes_episode_type_code",
+            ),
         ),
         migrations.AddIndex(
-            model_name='populationrecord',
-            index=models.Index(fields=['batch'], name='rec_popu_batch'),
+            model_name="populationrecord",
+            index=models.Index(fields=["batch"], name="rec_popu_batch"),
         ),
         migrations.AddIndex(
-            model_name='populationrecord',
-            index=models.Index(fields=['record_id'], name='rec_popu_record'),
+            model_name="populationrecord",
+            index=models.Index(fields=["record_id"], name="rec_popu_record"),
         ),
         migrations.AddConstraint(
-            model_name='populationrecord',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('record_id',), name='records_population_one_current'),
+            model_name="populationrecord",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_current", True)),
+                fields=("record_id",),
+                name="records_population_one_current",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='populationrecord',
-            constraint=models.CheckConstraint(condition=models.Q(('year__isnull', True), ('year__gte', 1900), _connector='OR'), name='records_population_year_min'),
+            model_name="populationrecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("year__isnull", True), ("year__gte", 1900), _connector="OR"),
+                name="records_population_year_min",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='populationrecord',
-            constraint=models.CheckConstraint(condition=models.Q(('year__isnull', True), ('year__lte', 2100), _connector='OR'), name='records_population_year_max'),
+            model_name="populationrecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("year__isnull", True), ("year__lte", 2100), _connector="OR"),
+                name="records_population_year_max",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='populationrecord',
-            constraint=models.CheckConstraint(condition=models.Q(('population_0_17__isnull', True), ('population_0_17__gte', 1), _connector='OR'), name='records_population_population_0_17_min'),
+            model_name="populationrecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("population_0_17__isnull", True), ("population_0_17__gte", 1), _connector="OR"
+                ),
+                name="records_population_population_0_17_min",
+            ),
         ),
         migrations.AddIndex(
-            model_name='referralsrecord',
-            index=models.Index(fields=['batch'], name='rec_refe_batch'),
+            model_name="referralsrecord",
+            index=models.Index(fields=["batch"], name="rec_refe_batch"),
         ),
         migrations.AddIndex(
-            model_name='referralsrecord',
-            index=models.Index(fields=['record_id'], name='rec_refe_record'),
+            model_name="referralsrecord",
+            index=models.Index(fields=["record_id"], name="rec_refe_record"),
         ),
         migrations.AddIndex(
-            model_name='referralsrecord',
-            index=models.Index(fields=['source', 'referral_date'], name='rec_refe_src_date'),
+            model_name="referralsrecord",
+            index=models.Index(fields=["source", "referral_date"], name="rec_refe_src_date"),
         ),
         migrations.AddConstraint(
-            model_name='referralsrecord',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('record_id',), name='records_referrals_one_current'),
+            model_name="referralsrecord",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_current", True)),
+                fields=("record_id",),
+                name="records_referrals_one_current",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='referralsrecord',
-            constraint=models.CheckConstraint(condition=models.Q(('source__isnull', True), ('source__in', ['1A', '1B', '1C', '1D', '2A', '2B', '3A', '3B', '3C', '3D', '3E', '3F', '4', '5A', '5B', '5C', '5D', '6', '7', '8', '9', '10']), _connector='OR'), name='records_referrals_source_code'),
+            model_name="referralsrecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("source__isnull", True),
+                    (
+                        "source__in",
+                        [
+                            "1A",
+                            "1B",
+                            "1C",
+                            "1D",
+                            "2A",
+                            "2B",
+                            "3A",
+                            "3B",
+                            "3C",
+                            "3D",
+                            "3E",
+                            "3F",
+                            "4",
+                            "5A",
+                            "5B",
+                            "5C",
+                            "5D",
+                            "6",
+                            "7",
+                            "8",
+                            "9",
+                            "10",
+                        ],
+                    ),
+                    _connector="OR",
+                ),
+                name="records_referrals_source_code",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='referralsrecord',
-            constraint=models.CheckConstraint(condition=models.Q(('cse_risk__isnull', True), ('cse_risk__in', ['none', 'low', 'medium', 'high']), _connector='OR'), name='records_referrals_cse_risk_code'),
+            model_name="referralsrecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("cse_risk__isnull", True),
+                    ("cse_risk__in", ["none", "low", "medium", "high"]),
+                    _connector="OR",
+                ),
+                name="records_referrals_cse_risk_code",
+            ),
         ),
     ]
