@@ -466,6 +466,11 @@ _RULE_LIST: tuple[Rule, ...] = (
         "Window on an unwindowed dataset",
         "`children` and `population` have no coverage window.",
     ),
+    Rule(
+        "R-O05",
+        "Malformed source name",
+        "`--source` is 1–64 letters, digits, `_`, `-` or `.` (default: the dataset's name).",
+    ),
     Rule("R-F01", "Empty file", "A file must have a header row."),
     Rule(
         "R-F02",
@@ -474,6 +479,11 @@ _RULE_LIST: tuple[Rule, ...] = (
     ),
     Rule("R-F03", "Sheet not found", "The sheet named with `--sheet` must exist in the workbook."),
     Rule("R-F04", "Unsupported file type", "Files must be `.csv` or `.xlsx`."),
+    Rule(
+        "R-F05",
+        "Too many problems",
+        "After 100,000 problems the rest of a file's problems are counted but not listed; correct those listed and import again.",
+    ),
     Rule(
         "R-H01",
         "Missing required column",
