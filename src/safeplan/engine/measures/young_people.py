@@ -1,0 +1,197 @@
+"""Priority 3, empowering young people: M7 child's views, M8 lived experience, M9 eLearning."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from safeplan.engine.catalogue import CATALOGUE
+from safeplan.engine.measures.base import (
+    UNKNOWN,
+    Context,
+    Groups,
+    Measure,
+    Params,
+    attach_flow,
+    count_rows,
+    count_units,
+    covers,
+    fill_zero,
+    latest_of_unit,
+    percent,
+    summarise,
+    with_locality,
+)
+from safeplan.engine.measures.cse import flow_contributions
+from safeplan.engine.periods import Period
+
+VIEWS_SHARED = ("PN1", "PN2", "PN3", "PN5", "PN6")
+
+
+def percent_summary(
+    ctx: Context, params: Params, contrib: pl.DataFrame, groups: Groups
+) -> pl.DataFrame:
+    """Numerator and denominator rows counted; value = 100 × numerator / denominator."""
+    aggs = [count_rows("_num").alias("numerator"), pl.len().alias("denominator")]
+    return (
+        summarise(contrib, ctx, groups, aggs)
+        .with_columns(fill_zero("numerator", "denominator"))
+        .with_columns(value=percent())
+    )
+
+
+def child_views_base(ctx: Context, params: Params) -> pl.DataFrame:
+    """M7: instances where the views of the child are shared in child protection conferences.
+
+    Flow percentage, direction *increase*. Denominator = conferences with
+    `conference_date` in the period, excluding conferences for unborn children
+    (`unborn` = Y, or the child's `date_of_birth` as stored — the first of its
+    month — or, when that is blank, `expected_date_of_birth`, after the
+    conference date) and those coded `PN0` (child under 4). Numerator = those
+    whose `participation` is PN1, PN2, PN3, PN5 or PN6, or, where
+    `participation` is blank, `views_shared` = Y; neither recorded counts as
+    not shared. Breakdowns: locality (the child's) and conference type.
+    """
+    births = (
+        ctx.frame("children")
+        .select(
+            "child_id",
+            pl.coalesce("date_of_birth", "expected_date_of_birth").alias("_birth"),
+        )
+        .drop_nulls("child_id")
+        .unique("child_id", keep="first")
+    )
+    conferences = with_locality(ctx.frame("cp_conferences"), ctx).join(
+        births, on="child_id", how="left"
+    )
+    unborn = pl.col("unborn").fill_null(False) | (pl.col("_birth") > pl.col("conference_date"))
+    excluded = unborn.fill_null(False) | (pl.col("participation") == "PN0").fill_null(False)
+    shared = pl.col("participation").is_in(VIEWS_SHARED).fill_null(False) | (
+        pl.col("participation").is_null() & pl.col("views_shared").fill_null(False)
+    )
+    return conferences.filter(excluded.not_()).select(
+        pl.lit("cp_conferences").alias("_dataset"),
+        pl.col("conference_id").alias("_rid"),
+        pl.col("conference_date").alias("_date"),
+        shared.alias("_num"),
+        pl.lit(True).alias("_den"),
+        "g_locality",
+        pl.col("conference_type").fill_null(UNKNOWN).alias("g_conference_type"),
+    )
+
+
+M7 = Measure(CATALOGUE["M7"], child_views_base, flow_contributions, percent_summary)
+
+
+def _text_group(column: str) -> pl.Expr:
+    text = pl.col(column).str.strip_chars()
+    return pl.when(text.is_null() | (text == "")).then(pl.lit(UNKNOWN)).otherwise(text)
+
+
+def lived_experience_base(ctx: Context, params: Params) -> pl.DataFrame:
+    """M8: evidence of the child's lived experience within case recording.
+
+    Flow percentage, direction *increase*. Denominator = case audits with
+    `audit_date` in the period and a `lived_experience` grade. Numerator =
+    those graded `outstanding` or `good` (1 or 2). Breakdowns: locality (the
+    audited child's, when known) and the audited agency.
+    """
+    audits = with_locality(ctx.frame("case_audits"), ctx)
+    return audits.filter(pl.col("lived_experience").is_not_null()).select(
+        pl.lit("case_audits").alias("_dataset"),
+        pl.col("audit_id").alias("_rid"),
+        pl.col("audit_date").alias("_date"),
+        pl.col("lived_experience").is_in(["outstanding", "good"]).alias("_num"),
+        pl.lit(True).alias("_den"),
+        "g_locality",
+        _text_group("agency").alias("g_agency"),
+    )
+
+
+M8 = Measure(CATALOGUE["M8"], lived_experience_base, flow_contributions, percent_summary)
+
+
+def elearning_base(ctx: Context, params: Params) -> pl.DataFrame:
+    """M9: young people's uptake of the eLearning package on child abuse.
+
+    Flow count of learners, direction *increase*. Value = distinct
+    `learner_id` with a completion (`completed_date`) in the period; no
+    numerator or denominator. A learner's locality is that of their latest
+    completion in the period (then the highest `completion_id`); completions
+    carry no child id, so a blank locality is `Unknown`. Also reported:
+    `cumulative_learners`, distinct learners with a completion from the plan's
+    start date to the period end (empty without a plan start, or for a period
+    ending before it).
+    """
+    return with_locality(ctx.frame("elearning_completions"), ctx).select(
+        pl.lit("elearning_completions").alias("_dataset"),
+        pl.col("completion_id").alias("_rid"),
+        pl.col("learner_id").alias("_unit"),
+        pl.col("completed_date").alias("_date"),
+        pl.lit(True).alias("_num"),
+        pl.lit(False).alias("_den"),
+        "g_locality",
+    )
+
+
+def _learners(contrib: pl.DataFrame) -> pl.DataFrame:
+    return contrib.with_columns(latest_of_unit("g_locality", ["_date"]))
+
+
+def elearning_contributions(ctx: Context, params: Params, base: pl.DataFrame) -> pl.DataFrame:
+    return _learners(attach_flow(base, ctx))
+
+
+def _cumulative(ctx: Context, base: pl.DataFrame, groups: Groups) -> pl.DataFrame:
+    start = ctx.inputs.plan_start
+    if start is None:
+        schema = {"_p": pl.Int64, "breakdown": pl.String, "group": pl.String}
+        return pl.DataFrame(schema={**schema, "cumulative_learners": pl.Int64})
+    since = base.filter(pl.col("_date") >= start).join_where(
+        ctx.table, pl.col("_date") <= pl.col("period_end")
+    )
+    counts = summarise(_learners(since), ctx, groups, [count_units("_num").alias("_cum")])
+    ends = ctx.table.select("_p", "period_end")
+    return (
+        counts.join(ends, on="_p")
+        .with_columns(
+            pl.when(pl.col("period_end") >= start)
+            .then(pl.col("_cum").fill_null(0))
+            .alias("cumulative_learners")
+        )
+        .select("_p", "breakdown", "group", "cumulative_learners")
+    )
+
+
+def elearning_summary(
+    ctx: Context, params: Params, contrib: pl.DataFrame, groups: Groups
+) -> pl.DataFrame:
+    counts = summarise(contrib, ctx, groups, [count_units("_num").alias("value")])
+    # The cumulative count reads every completion since the plan's start.
+    cumulative = _cumulative(ctx, elearning_base(ctx, params), groups)
+    return (
+        counts.with_columns(
+            fill_zero("value"),
+            numerator=pl.lit(None, pl.Float64),
+            denominator=pl.lit(None, pl.Float64),
+        )
+        .join(cumulative, on=["_p", "breakdown", "group"], how="left", nulls_equal=True)
+        .with_columns(pl.col("cumulative_learners").cast(pl.Int64))
+    )
+
+
+def elearning_notes(ctx: Context, params: Params, period: Period) -> list[str]:
+    start = ctx.inputs.plan_start
+    if start is None or start >= period.start or start > period.end:
+        return []
+    windows = ctx.inputs.coverage.get("elearning_completions", ())
+    return [] if covers(windows, start, period.end) else ["cumulative count not fully covered"]
+
+
+M9 = Measure(
+    CATALOGUE["M9"],
+    elearning_base,
+    elearning_contributions,
+    elearning_summary,
+    secondary=("cumulative_learners",),
+    notes=elearning_notes,
+)
