@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "safeplan.imports.cli",
     "safeplan.demo.cli",
     "safeplan.web.cli",
+    "safeplan.accounts.cli",
 )
 
 

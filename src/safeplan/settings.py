@@ -7,6 +7,10 @@ Environment variables:
 - ``SECRET_KEY``: required in production; demo and test use a fixed, labelled key.
 - ``DEBUG``: off unless set.
 - ``ALLOWED_HOSTS``: comma separated; default ``127.0.0.1,localhost``.
+- ``CSRF_TRUSTED_ORIGINS``: comma separated origins (``https://plan.example.org``); default none.
+- ``SAFEPLAN_SSL_REDIRECT``, ``SAFEPLAN_HSTS_SECONDS``, ``SAFEPLAN_HSTS_PRELOAD``,
+  ``SAFEPLAN_BEHIND_TLS_PROXY``: HTTPS settings, used in production only (see below).
+- ``SAFEPLAN_LOGIN_FAILURE_LIMIT``: failed sign-ins before a lock-out; default 5.
 - ``SAFEPLAN_PSEUDONYMISE_KEY``: when set, child and learner ids are stored as keyed hashes.
 - ``SAFEPLAN_LOCALITIES``: comma separated list of the area's localities (optional).
 """
@@ -19,7 +23,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from safeplan.config import ConfigurationError, env_bool, env_list, env_str, mode
+from safeplan.config import ConfigurationError, env_bool, env_int, env_list, env_str, mode
 
 BASE_DIR = Path(__file__).resolve().parent
 MODE = mode()
@@ -61,6 +65,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
+    "safeplan.accounts",
+    "safeplan.pages",
     "safeplan.plans",
     "safeplan.records",
     "safeplan.web",
@@ -74,7 +81,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lock-out into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "safeplan.urls"
@@ -90,6 +100,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "safeplan.accounts.context_processors.roles",
             ],
         },
     },
@@ -102,18 +113,67 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(env_str("SAFEPLAN_STATIC_ROOT", default=str(Path.cwd() / "var" / "static")))
+STATIC_ROOT: Path | None = Path(
+    env_str("SAFEPLAN_STATIC_ROOT", default=str(Path.cwd() / "var" / "static"))
+)
+if MODE != "production" and not os.environ.get("SAFEPLAN_STATIC_ROOT"):
+    # Demo and test serve static files straight from the apps (finders, below);
+    # with no collected folder WhiteNoise would warn on every start.
+    STATIC_ROOT = None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = MODE != "production"
 
+# Sign-in: everything but the sign-in page, the accessibility statement and
+# static files needs a signed-in user (LoginRequiredMiddleware).
+LOGIN_URL = "accounts:sign_in"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "accounts:sign_in"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first, so a locked-out user is refused
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+if MODE == "test":
+    # Hashing at full strength would make the suite crawl; test users are throwaway.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# django-axes: lock a username from one address after repeated failures, so
+# that nobody can lock a colleague out from elsewhere.
+AXES_FAILURE_LIMIT = env_int("SAFEPLAN_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+
+SESSION_COOKIE_AGE = 8 * 60 * 60  # a working day
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default=[])
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+if MODE == "production":
+    # HTTPS only; demo and test serve plain http://127.0.0.1.
+    SECURE_SSL_REDIRECT = env_bool("SAFEPLAN_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = env_int("SAFEPLAN_HSTS_SECONDS", default=365 * 24 * 60 * 60)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("SAFEPLAN_HSTS_PRELOAD", default=True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    if env_bool("SAFEPLAN_BEHIND_TLS_PROXY", default=False):
+        # Only behind a proxy that sets this header itself and strips it from clients.
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,87 @@
+"""``safeplan user``: manage the people who may sign in.
+
+$ SAFEPLAN_PASSWORD=... safeplan user add jo.bloggs --role analyst
+$ safeplan user add pc.smith --role "agency submitter" --agency "Durham Constabulary"
+$ safeplan user list
+"""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from safeplan.accounts.roles import Role
+
+PASSWORD_VARIABLE = "SAFEPLAN_PASSWORD"
+
+
+class RoleType(click.ParamType[Role, object]):
+    """A role by name or slug: ``analyst``, ``"board member"``, ``board-member``."""
+
+    name = "role"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Role:
+        if isinstance(value, Role):
+            return value
+        try:
+            return Role.parse(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+def register(group: click.Group) -> None:
+    """Add ``safeplan user`` to the ``safeplan`` group."""
+    group.add_command(user)
+
+
+@click.group()
+def user() -> None:
+    """Add and list the people who may sign in."""
+
+
+@user.command("add")
+@click.argument("username")
+@click.option("--role", "role", type=RoleType(), required=True, help="One of: " + ", ".join(Role))
+@click.option("--agency", default=None, help="The agency of an agency submitter.")
+def user_add(username: str, role: Role, agency: str | None) -> None:
+    """Create USERNAME with ROLE; the password comes from $SAFEPLAN_PASSWORD or a prompt."""
+    from safeplan.cli import setup_django
+
+    setup_django()
+    from safeplan.accounts.services import UserError, user_create
+
+    password = os.environ.get(PASSWORD_VARIABLE) or click.prompt(
+        "Password", hide_input=True, confirmation_prompt=True
+    )
+    try:
+        user_create(username=username, role=role, password=password, agency=agency)
+    except UserError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Created {username} ({role}).")
+
+
+@user.command("list")
+def user_list() -> None:
+    """List every user with their roles and agency."""
+    from safeplan.cli import setup_django
+
+    setup_django()
+    from safeplan.accounts.selectors import users_list
+
+    for summary in users_list():
+        roles = ", ".join(summary.roles) or "no role"
+        agency = f" — {summary.agency}" if summary.agency else ""
+        inactive = " (inactive)" if not summary.is_active else ""
+        click.echo(f"{summary.username}: {roles}{agency}{inactive}")
+
+
+def demo_users_echo() -> None:
+    """Create the demo users and print their sign-ins (for ``safeplan demo``)."""
+    from safeplan.accounts.services import demo_users_create
+
+    click.echo("Demo sign-ins (synthetic data; these passwords are published):")
+    for demo in demo_users_create():
+        click.echo(f"  {demo.role.value:<17} {demo.username:<24} {demo.password}")
