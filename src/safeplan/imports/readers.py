@@ -1,0 +1,211 @@
+"""Stream the rows of a CSV file or of one XLSX sheet, one at a time.
+
+Neither reader holds the file in memory: CSV goes through the standard `csv`
+module, XLSX through openpyxl's read-only mode. Wholly blank rows are skipped
+(spreadsheets often end in a few); row numbers are the ones the user sees in
+their spreadsheet, the header being the first non-blank row.
+
+    with open_table(Path("referrals.csv")) as table:
+        for row_number, cells in table.rows:
+            ...
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import warnings
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from difflib import get_close_matches
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+
+from safeplan.imports.values import Cell, is_blank
+
+SUFFIXES = (".csv", ".xlsx")
+Row = tuple[int, Sequence[Cell]]
+
+
+class ReadError(Exception):
+    """The file as a whole cannot be read (rules `R-F..`)."""
+
+    def __init__(self, rule: str, message: str, *, row: int | None = None) -> None:
+        super().__init__(message)
+        self.rule = rule
+        self.message = message
+        self.row = row
+
+
+@dataclass
+class Table:
+    """An open file: its header cells and an iterator over its data rows."""
+
+    sheet: str
+    header_row: int
+    header: Sequence[Cell]
+    rows: Iterator[Row]
+
+
+def _non_blank(rows: Iterable[Sequence[Cell]], start: int = 1) -> Iterator[Row]:
+    for number, cells in enumerate(rows, start=start):
+        if not all(is_blank(cell) for cell in cells):
+            yield number, cells
+
+
+def _header(rows: Iterator[Row], empty_message: str) -> tuple[int, Sequence[Cell]]:
+    try:
+        return next(rows)
+    except StopIteration:
+        raise ReadError("R-F01", empty_message) from None
+
+
+# --- CSV ---------------------------------------------------------------------
+
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def _check_not_utf16(path: Path) -> None:
+    with path.open("rb") as raw:
+        start = raw.read(2)
+    if start in _UTF16_BOMS:
+        raise ReadError(
+            "R-F02",
+            "the file is UTF-16 text; save it as “CSV UTF-8 (Comma delimited)” and import again",
+        )
+
+
+def _guarded_csv(rows: Iterator[Row]) -> Iterator[Row]:
+    """Turn decoding and CSV syntax errors into `ReadError` with the row reached."""
+    last = 0
+    try:
+        for row in rows:
+            if any("\x00" in cell for cell in row[1] if isinstance(cell, str)):
+                raise ReadError(
+                    "R-F02",
+                    f"the file holds a NUL byte in row {row[0]}; it is not a CSV text file",
+                    row=row[0],
+                )
+            last = row[0]
+            yield row
+    except UnicodeDecodeError as exc:
+        raise ReadError(
+            "R-F02",
+            f"the file is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} after row {last}); "
+            "save it as “CSV UTF-8 (Comma delimited)” and import again",
+            row=last + 1,
+        ) from None
+    except csv.Error as exc:
+        raise ReadError(
+            "R-F02", f"the file cannot be read as CSV after row {last}: {exc}", row=last + 1
+        ) from None
+
+
+@contextmanager
+def _open_csv(path: Path) -> Iterator[Table]:
+    _check_not_utf16(path)
+    with path.open("r", encoding="utf-8-sig", newline="") as handle:
+        rows = _guarded_csv(_non_blank(csv.reader(handle, strict=True)))
+        header_row, header = _header(
+            rows, "the file is empty; the first row must hold the column names"
+        )
+        yield Table(sheet="", header_row=header_row, header=header, rows=rows)
+
+
+# --- XLSX --------------------------------------------------------------------
+
+
+def _load_workbook(path: Path) -> Any:
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about styles and extensions it ignores; they do not matter here.
+            warnings.simplefilter("ignore")
+            return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged workbook
+        raise ReadError("R-F02", f"the file is not a valid XLSX workbook ({exc})") from None
+
+
+def choose_sheet(names: Sequence[str], wanted: str | None, dataset: str) -> str:
+    """The sheet asked for; otherwise a sheet named like the dataset, else the first one."""
+    by_lower = {name.strip().lower(): name for name in names}
+    if wanted is not None:
+        if wanted.strip().lower() in by_lower:
+            return by_lower[wanted.strip().lower()]
+        close = get_close_matches(wanted, names, n=1)
+        hint = f"did you mean `{close[0]}`? " if close else ""
+        raise ReadError(
+            "R-F03",
+            f"the workbook has no sheet “{wanted}”; {hint}its sheets are {', '.join(names)}",
+        )
+    return by_lower.get(dataset.lower(), names[0])
+
+
+def _guarded_xlsx(rows: Iterator[Row]) -> Iterator[Row]:
+    last = 0
+    try:
+        for row in rows:
+            last = row[0]
+            yield row
+    except Exception as exc:  # a damaged sheet fails part-way, with openpyxl's own types
+        raise ReadError(
+            "R-F02", f"the sheet cannot be read after row {last} ({exc})", row=last + 1
+        ) from None
+
+
+@contextmanager
+def _open_xlsx(path: Path, sheet: str | None, dataset: str) -> Iterator[Table]:
+    workbook = _load_workbook(path)
+    try:
+        name = choose_sheet(workbook.sheetnames, sheet, dataset)
+        worksheet = workbook[name]
+        rows = _guarded_xlsx(_non_blank(worksheet.iter_rows(values_only=True)))
+        header_row, header = _header(
+            rows, f"the sheet “{name}” is empty; its first row must hold the column names"
+        )
+        yield Table(sheet=name, header_row=header_row, header=header, rows=rows)
+    finally:
+        workbook.close()
+
+
+@contextmanager
+def open_table(path: Path, *, sheet: str | None = None, dataset: str = "") -> Iterator[Table]:
+    """Open a `.csv` or `.xlsx` file for streaming; raises `ReadError` for R-F01..R-F04."""
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise ReadError(
+            "R-F04",
+            f"the file is a “{path.suffix or 'no extension'}” file; import a .csv or .xlsx file",
+        )
+    if not path.is_file():
+        raise ReadError("R-F02", "the file does not exist or is not a file")
+    if suffix == ".csv":
+        if sheet is not None:
+            raise ReadError(
+                "R-F03", "the file is a CSV file, which has no sheets; leave out --sheet"
+            )
+        with _open_csv(path) as table:
+            yield table
+    else:
+        with _open_xlsx(path, sheet, dataset) as table:
+            yield table
+
+
+def estimate_rows(path: Path, *, sheet: str | None = None, dataset: str = "") -> int | None:
+    """A quick estimate of the number of data rows, for progress bars; `None` if unknown."""
+    try:
+        if path.suffix.lower() == ".csv":
+            with path.open("rb") as raw:
+                return max(
+                    sum(chunk.count(b"\n") for chunk in iter(lambda: raw.read(1 << 20), b"")) - 1, 0
+                )
+        workbook = _load_workbook(path)
+        try:
+            rows = workbook[choose_sheet(workbook.sheetnames, sheet, dataset)].max_row
+        finally:
+            workbook.close()
+        return max(rows - 1, 0) if isinstance(rows, int) else None
+    except (OSError, ReadError):
+        return None

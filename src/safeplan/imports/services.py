@@ -1,0 +1,493 @@
+"""Import one CSV or XLSX file into one dataset: atomic, streamed, every problem at once.
+
+The file is read once. Each row is parsed and validated against
+`safeplan.datasets.schema`; rows that pass are written in chunks under a new
+batch with ``is_current`` off, all inside one transaction that also created
+the batch. Validation carries on after the first problem so that the report
+is complete. If anything was wrong the transaction is rolled back — nothing
+from the file remains — and a ``rejected`` batch listing the problems is
+recorded on its own. Otherwise, still in the same transaction, the versions
+the file replaces are superseded (same record id; with ``covers``, also the
+same source's records dated in the window that the file no longer holds) and
+the new versions become current.
+
+    outcome = import_file(dataset="referrals", path=Path("referrals.csv"), submitted_by="ann")
+    if not outcome.accepted:
+        for problem in outcome.problems:
+            print(problem)   # row 14, referral_date: "31/02/2018" is not a date (R-V02)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from difflib import get_close_matches
+from functools import partial
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection, models, transaction
+from django.db.models import Count, Subquery
+from django.utils import timezone
+
+from safeplan.datasets.schema import DATASETS, ColumnType, Dataset
+from safeplan.imports.readers import ReadError, Table, open_table
+from safeplan.imports.validation import (
+    ImportProblem,
+    Layout,
+    RowValidator,
+    ValidRow,
+    Where,
+    check_header,
+)
+from safeplan.records.models import RECORD_MODELS, ImportBatch
+
+__all__ = ["ImportOutcome", "ImportProblem", "InvalidCovers", "import_file", "parse_covers"]
+
+CHUNK_ROWS = 5_000
+MAX_PROBLEMS = 100_000  # listed in full; beyond this they are only counted (R-F05)
+STORED_PROBLEMS = 1_000  # kept in the batch's `errors`; the command line shows them all
+_SOURCE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    batch: ImportBatch
+    accepted: bool
+    problems: list[ImportProblem]
+
+
+class InvalidCovers(ValueError):
+    """`--covers` is not ``YYYY-MM-DD:YYYY-MM-DD`` with start ≤ end (R-O03)."""
+
+    rule = "R-O03"
+
+
+def parse_covers(text: str) -> tuple[date, date]:
+    """Read a coverage window.
+
+    >>> parse_covers("2024-04-01:2025-03-31")
+    (datetime.date(2024, 4, 1), datetime.date(2025, 3, 31))
+    """
+    parts = text.strip().split(":")
+    try:
+        if len(parts) != 2:
+            raise ValueError
+        start, end = (date.fromisoformat(p.strip()) for p in parts)
+    except ValueError:
+        raise InvalidCovers(
+            f"--covers {text!r} is not a window; write FROM:TO as YYYY-MM-DD:YYYY-MM-DD (R-O03)"
+        ) from None
+    if start > end:
+        raise InvalidCovers(f"--covers {text!r} starts after it ends (R-O03)")
+    return start, end
+
+
+@dataclass(frozen=True)
+class _Request:
+    dataset: str
+    path: Path
+    source: str
+    covers: tuple[date, date] | None
+    sheet: str | None
+    ignore_unknown_columns: bool
+    submitted_by: str
+    user: Any
+    file_name: str
+    progress: Progress | None
+
+
+class _Rejected(Exception):
+    def __init__(self, problems: list[ImportProblem], rows_read: int, sheet: str) -> None:
+        super().__init__(f"{len(problems)} problems")
+        self.problems = problems
+        self.rows_read = rows_read
+        self.sheet = sheet
+
+
+def import_file(
+    *,
+    dataset: str,
+    path: Path,
+    source: str | None = None,
+    covers: tuple[date, date] | None = None,
+    sheet: str | None = None,
+    ignore_unknown_columns: bool = False,
+    submitted_by: str,
+    user: Any = None,
+    file_name: str | None = None,
+    progress: Progress | None = None,
+) -> ImportOutcome:
+    """Import `path` into `dataset`; accepted whole, or rejected with every problem listed."""
+    request = _Request(
+        dataset=dataset.strip().lower(),
+        path=Path(path),
+        source=(source or dataset).strip(),
+        covers=covers,
+        sheet=sheet,
+        ignore_unknown_columns=ignore_unknown_columns,
+        submitted_by=submitted_by,
+        user=user,
+        file_name=file_name or Path(path).name,
+        progress=progress,
+    )
+    problems = _option_problems(request)
+    if problems:
+        return _reject(request, _Rejected(problems, 0, sheet or ""))
+    try:
+        with transaction.atomic():
+            batch = _batch_create(request)
+            _Load(request, DATASETS[request.dataset], batch).run()
+            transaction.on_commit(partial(_after_accept, batch))
+    except _Rejected as rejected:
+        return _reject(request, rejected)
+    return ImportOutcome(batch=batch, accepted=True, problems=[])
+
+
+def _after_accept(batch: ImportBatch) -> None:
+    """Called once an accepted batch is committed. Deliberately empty for now: the hook
+    where recomputation of the measures that read `batch.dataset` is to be wired."""
+
+
+# --- options -----------------------------------------------------------------
+
+
+def _option_problems(request: _Request) -> list[ImportProblem]:
+    where = Where(request.file_name, request.sheet or "")
+    ds = DATASETS.get(request.dataset)
+    if ds is None:
+        close = get_close_matches(request.dataset, list(DATASETS), n=1)
+        hint = f"did you mean `{close[0]}`?" if close else f"the datasets are {', '.join(DATASETS)}"
+        return [where.problem("R-O01", f"“{request.dataset}” is not a dataset; {hint}")]
+    problems = []
+    if not _SOURCE.match(request.source):
+        problems.append(
+            where.problem(
+                "R-O05",
+                f"source “{request.source}” must be 1–64 letters, digits, “_”, “-” or “.”",
+            )
+        )
+    if ds.covers_required and request.covers is None:
+        problems.append(
+            where.problem("R-O02", f"{ds.name} must state the window it covers: --covers FROM:TO")
+        )
+    if not ds.windowed and request.covers is not None:
+        problems.append(
+            where.problem("R-O04", f"{ds.name} has no coverage window; leave out --covers")
+        )
+    if request.covers is not None and request.covers[0] > request.covers[1]:
+        problems.append(where.problem("R-O03", "the coverage window starts after it ends"))
+    return problems
+
+
+# --- batches -----------------------------------------------------------------
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as raw:
+            for chunk in iter(lambda: raw.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError:
+        return ""
+    return digest.hexdigest()
+
+
+def _batch_fields(request: _Request) -> dict[str, Any]:
+    return {
+        "dataset": request.dataset[:40],
+        "source": request.source[:64],
+        "file_name": request.file_name[:255],
+        "file_sha256": _sha256(request.path),
+        "sheet": (request.sheet or "")[:100],
+        "submitted_by": request.submitted_by[:150],
+        "user": request.user,
+        "pseudonymised": bool(settings.PSEUDONYMISE_KEY),
+    }
+
+
+def _batch_create(request: _Request) -> ImportBatch:
+    return ImportBatch.objects.create(
+        **_batch_fields(request), status=ImportBatch.Status.PROCESSING
+    )
+
+
+def _reject(request: _Request, rejected: _Rejected) -> ImportOutcome:
+    problems = sorted(rejected.problems, key=lambda p: p.row or 0)
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            **_batch_fields(request),
+            status=ImportBatch.Status.REJECTED,
+            rows_read=rejected.rows_read,
+            errors=[p.as_json() for p in problems[:STORED_PROBLEMS]],
+            finished_at=timezone.now(),
+        )
+        if rejected.sheet:
+            batch.sheet = rejected.sheet[:100]
+            batch.save(update_fields=["sheet"])
+    return ImportOutcome(batch=batch, accepted=False, problems=problems)
+
+
+# --- the load ------------------------------------------------------------------
+
+
+@dataclass
+class _Problems:
+    """Problems found so far; past `MAX_PROBLEMS` they are only counted, to bound memory."""
+
+    where: Where
+    listed: list[ImportProblem] = field(default_factory=list)
+    unlisted: int = 0
+
+    def add(self, problems: Sequence[ImportProblem]) -> None:
+        room = MAX_PROBLEMS - len(self.listed)
+        self.listed += problems[:room]
+        self.unlisted += max(len(problems) - room, 0)
+
+    def all(self) -> list[ImportProblem]:
+        if not self.unlisted:
+            return self.listed
+        note = self.where.problem(
+            "R-F05",
+            f"{self.unlisted:,} further problems were found but not listed; "
+            "correct the problems above and import again",
+        )
+        return [*self.listed, note]
+
+
+class _Writer:
+    """Insert validated rows in chunks with one statement per chunk.
+
+    A raw ``executemany`` rather than ``bulk_create``: building a million model
+    instances would dominate the import's time. Values go through each field's
+    own ``get_db_prep_save``, so dates and times are stored as the ORM stores them.
+    """
+
+    def __init__(self, dataset: Dataset, batch: ImportBatch, source: str) -> None:
+        model = RECORD_MODELS[dataset.name]
+        # `referrals` has a column named `source` (the referral source code), which
+        # takes the place of the record's provenance field of that name; the
+        # batch still records the import's source, and supersession reads it there.
+        own_source = "source" not in dataset.column_names
+        provenance = [
+            "record_id",
+            "batch",
+            *(["source"] if own_source else []),
+            "row_number",
+            "is_current",
+        ]
+        names = [*provenance, *dataset.column_names]
+        fields: list[Any] = [model._meta.get_field(name) for name in names]
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(f.column) for f in fields)
+        marks = ", ".join(["%s"] * len(fields))
+        self.sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"
+        self.prefix: tuple[object, ...] = (batch.pk, source) if own_source else (batch.pk,)
+        self.columns = dataset.column_names
+        self.prepare = _preparers(dataset, fields[len(provenance) :])
+        self.pending: list[tuple[Any, ...]] = []
+        self.written = 0
+
+    def add(self, row_number: int, row: ValidRow) -> None:
+        values = [
+            prep(row.values[name]) for name, prep in zip(self.columns, self.prepare, strict=True)
+        ]
+        self.pending.append((row.record_id, *self.prefix, row_number, False, *values))
+        if len(self.pending) >= CHUNK_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            with connection.cursor() as cursor:
+                cursor.executemany(self.sql, self.pending)
+            self.written += len(self.pending)
+            self.pending = []
+
+
+def _identity(value: object) -> object:
+    return value
+
+
+def _preparers(dataset: Dataset, fields: Sequence[Any]) -> list[Callable[[object], object]]:
+    local = ZoneInfo(settings.TIME_ZONE)
+
+    def datetime_preparer(db_field: Any) -> Callable[[object], object]:
+        def prepare(value: object) -> object:
+            if not isinstance(value, datetime):
+                return None
+            # A naive local clock time becomes aware in Europe/London (ADR 0002).
+            return db_field.get_db_prep_save(value.replace(tzinfo=local), connection)
+
+        return prepare
+
+    def date_preparer(db_field: Any) -> Callable[[object], object]:
+        return partial(db_field.get_db_prep_save, connection=connection)
+
+    preparers: list[Callable[[object], object]] = []
+    for col, db_field in zip(dataset.columns, fields, strict=True):
+        if col.type is ColumnType.DATETIME:
+            preparers.append(datetime_preparer(db_field))
+        elif col.type is ColumnType.DATE:
+            preparers.append(date_preparer(db_field))
+        else:
+            preparers.append(_identity)
+    return preparers
+
+
+@dataclass
+class _Window:
+    """The earliest and latest primary date seen, for the default coverage window."""
+
+    first: date | None = None
+    last: date | None = None
+
+    def see(self, value: object) -> None:
+        if isinstance(value, datetime):
+            value = value.date()
+        if isinstance(value, date):
+            self.first = value if self.first is None else min(self.first, value)
+            self.last = value if self.last is None else max(self.last, value)
+
+
+class _Load:
+    """One pass over the file inside the import's transaction."""
+
+    def __init__(self, request: _Request, dataset: Dataset, batch: ImportBatch) -> None:
+        self.request = request
+        self.dataset = dataset
+        self.batch = batch
+        self.model = RECORD_MODELS[dataset.name]
+        self.where = Where(request.file_name, request.sheet or "")
+        self.problems = _Problems(self.where)
+        self.window = _Window()
+        self.rows_read = 0
+
+    def run(self) -> None:
+        writer = _Writer(self.dataset, self.batch, self.request.source)
+        try:
+            with open_table(
+                self.request.path, sheet=self.request.sheet, dataset=self.dataset.name
+            ) as table:
+                self.where = Where(self.request.file_name, table.sheet)
+                self.problems.where = self.where
+                self._read(table, writer)
+        except ReadError as exc:
+            self.problems.add([self.where.problem(exc.rule, exc.message, row=exc.row)])
+        if self.problems.listed:
+            raise _Rejected(self.problems.all(), self.rows_read, self.where.sheet)
+        self._accept(writer.written)
+
+    def _read(self, table: Table, writer: _Writer) -> None:
+        layout, header_problems = check_header(
+            self.dataset,
+            table.header,
+            ignore_unknown=self.request.ignore_unknown_columns,
+            where=self.where,
+        )
+        if header_problems:
+            self.problems.add(header_problems)
+            return
+        validator = self._validator(layout)
+        primary = self.dataset.primary_date
+        for row_number, cells in table.rows:
+            self.rows_read += 1
+            valid, problems = validator.validate(row_number, cells)
+            if valid is None:
+                self.problems.add(problems)
+            else:
+                writer.add(row_number, valid)
+                if primary:
+                    self.window.see(valid.values[primary])
+            if self.request.progress and self.rows_read % CHUNK_ROWS == 0:
+                self.request.progress(self.rows_read)
+        writer.flush()
+        self.problems.add(list(self._duplicates()))
+        if self.request.progress:
+            self.request.progress(self.rows_read)
+
+    def _validator(self, layout: Layout) -> RowValidator:
+        return RowValidator(
+            self.dataset,
+            layout,
+            where=self.where,
+            localities=settings.LOCALITIES,
+            pseudonymise_key=settings.PSEUDONYMISE_KEY,
+        )
+
+    def _duplicates(self) -> Iterator[ImportProblem]:
+        """R-C02, found with SQL on the rows written so far rather than with a set in memory."""
+        rows = self.model._default_manager.filter(batch=self.batch)
+        repeated = rows.values("record_id").annotate(n=Count("id")).filter(n__gt=1)
+        ordered = rows.filter(record_id__in=Subquery(repeated.values("record_id")))
+        column = ", ".join(self.dataset.keys)
+        first: tuple[str, int] | None = None
+        for record_id, row_number in (
+            ordered.order_by("record_id", "row_number")
+            .values_list("record_id", "row_number")
+            .iterator(chunk_size=2_000)
+        ):
+            if first is None or first[0] != record_id:
+                first = (record_id, row_number)
+                continue
+            yield self.where.problem(
+                "R-C02",
+                f"appears more than once; first in row {first[1]}",
+                row=row_number,
+                column=column,
+                value=record_id,
+            )
+
+    def _accept(self, stored: int) -> None:
+        superseded = self._supersede()
+        self.model._default_manager.filter(batch=self.batch).update(is_current=True)
+        covers = self.request.covers
+        if covers is None and self.dataset.windowed and self.window.first and self.window.last:
+            covers = (self.window.first, self.window.last)
+        batch = self.batch
+        batch.status = ImportBatch.Status.ACCEPTED
+        batch.sheet = self.where.sheet[:100]
+        batch.rows_read = self.rows_read
+        batch.records_stored = stored
+        batch.records_superseded = superseded
+        batch.covers_from, batch.covers_to = covers or (None, None)
+        batch.covers_stated = self.request.covers is not None
+        batch.finished_at = timezone.now()
+        batch.save()
+
+    def _supersede(self) -> int:
+        manager = self.model._default_manager
+        new_ids = manager.filter(batch=self.batch).values("record_id")
+        replaced = manager.filter(is_current=True, record_id__in=Subquery(new_ids)).update(
+            is_current=False, superseded_by=self.batch
+        )
+        if self.request.covers is None or self.dataset.primary_date is None:
+            return replaced
+        in_window = manager.filter(is_current=True, batch__source=self.request.source).exclude(
+            batch=self.batch
+        )
+        in_window = in_window.filter(_in_window(self.dataset, self.request.covers))
+        return replaced + in_window.update(is_current=False, superseded_by=self.batch)
+
+
+def _in_window(dataset: Dataset, covers: tuple[date, date]) -> models.Q:
+    """Primary date within the window, both ends included; date-times by local day."""
+    name = dataset.primary_date
+    assert name is not None
+    start, end = covers
+    if dataset.column(name).type is ColumnType.DATETIME:
+        local = ZoneInfo(settings.TIME_ZONE)
+        return models.Q(
+            **{
+                f"{name}__gte": datetime.combine(start, time(), tzinfo=local),
+                f"{name}__lt": datetime.combine(end + timedelta(days=1), time(), tzinfo=local),
+            }
+        )
+    return models.Q(**{f"{name}__range": covers})
