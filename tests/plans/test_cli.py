@@ -97,6 +97,14 @@ def test_plan_prints_text_by_default_with_vision_aims_measures_interventions_and
         assert text in output
 
 
+def test_plan_prints_no_themes_heading_for_a_plan_without_themes() -> None:
+    run("init", "--plan", str(EXAMPLE))
+    code, output = run("plan")
+    assert code == 0, output
+    assert "2. Neglect" in output
+    assert "Cross-cutting themes" not in output
+
+
 def test_plan_without_a_loaded_plan_says_to_run_init() -> None:
     code, output = run("plan")
     assert code == 1

@@ -75,6 +75,10 @@ def test_it_accepts_a_list_parameter_and_a_direction_agreeing_with_the_catalogue
     assert parse_plan_text(text).priorities[1].measures[0].parameters == {"risk_levels": ["high"]}
 
 
+def test_it_accepts_a_byte_order_mark_as_some_windows_editors_write() -> None:
+    assert parse_plan_text("\ufeff" + MINIMAL).title == "Plan"
+
+
 def test_the_default_plan_parses() -> None:
     assert len(parse_plan_text(default_plan_text()).priorities) == 4
 
@@ -148,6 +152,15 @@ def test_the_default_plan_parses() -> None:
         (
             MINIMAL.replace('name = "One"', 'name = "  "'),
             "plan.toml: priorities[1].name: must not be empty",
+        ),
+        # Names and titles fit their columns; aims and descriptions may be long.
+        (
+            MINIMAL.replace('name = "One"', f'name = "{"x" * 201}"'),
+            "priorities[1].name: is 201 characters long; at most 200",
+        ),
+        (
+            MINIMAL.replace('title = "Plan"', f'title = "{"x" * 201}"'),
+            "plan.toml: title: is 201 characters long",
         ),
         # Dates must be dates, in order.
         (

@@ -89,6 +89,7 @@ def plan_as_text(plan: Plan) -> str:
         ]
         lines += ["", "   Planned interventions:"]
         lines += [f"   - {i.name} – {i.description}" for i in priority.interventions.all()]
-    lines += ["", "Cross-cutting themes:"]
-    lines += [f"- {t.name}: {t.description}" for t in plan.themes.all()]
+    if plan.themes.all():
+        lines += ["", "Cross-cutting themes:"]
+        lines += [f"- {t.name}: {t.description}" for t in plan.themes.all()]
     return "\n".join(lines)

@@ -12,18 +12,19 @@ from django.db import models
 from django.db.models import Q
 
 from safeplan.engine.catalogue import CATALOGUE, Direction, Unit
+from safeplan.plans.planfile import SHORT_TEXT
 
 
 class Plan(models.Model):
     """One plan on a page, as loaded from one plan file."""
 
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=SHORT_TEXT)
     vision = models.TextField()
     start_date = models.DateField()
     end_date = models.DateField()
-    priorities_heading = models.CharField(max_length=200, blank=True)
-    measures_heading = models.CharField(max_length=200, blank=True)
-    interventions_heading = models.CharField(max_length=200, blank=True)
+    priorities_heading = models.CharField(max_length=SHORT_TEXT, blank=True)
+    measures_heading = models.CharField(max_length=SHORT_TEXT, blank=True)
+    interventions_heading = models.CharField(max_length=SHORT_TEXT, blank=True)
     source_name = models.CharField(max_length=255, help_text="the plan file's name")
     source_sha256 = models.CharField(max_length=64)
     is_active = models.BooleanField(default=False)
@@ -49,7 +50,7 @@ class Priority(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="priorities")
     position = models.PositiveSmallIntegerField()
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=SHORT_TEXT)
     aim = models.TextField()
 
     class Meta:
@@ -92,7 +93,7 @@ class Intervention(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="interventions")
     priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="interventions")
     position = models.PositiveSmallIntegerField(help_text="order within the priority")
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=SHORT_TEXT)
     description = models.TextField()
 
     class Meta:
@@ -110,7 +111,7 @@ class Theme(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="themes")
     position = models.PositiveSmallIntegerField()
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=SHORT_TEXT)
     description = models.TextField()
 
     class Meta:

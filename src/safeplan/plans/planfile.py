@@ -27,6 +27,7 @@ from typing import Any
 from safeplan.engine.catalogue import CATALOGUE, Direction, ParamValue
 
 DEFAULT_PLAN = "county-durham-2017-2020.toml"
+SHORT_TEXT = 200  # the longest title, heading or name; longer texts (aims, descriptions) are free
 _HEADINGS = ("priorities", "measures", "interventions")
 
 
@@ -91,7 +92,8 @@ def read_plan_text(path: Path) -> str:
 def parse_plan_text(text: str, *, name: str = "plan.toml") -> PlanSpec:
     """Parse the text of a plan file; ``name`` prefixes every error message."""
     try:
-        data = tomllib.loads(text)
+        # A byte-order mark, as some Windows editors write, is not an error.
+        data = tomllib.loads(text.removeprefix("\ufeff"))
     except tomllib.TOMLDecodeError as exc:
         raise PlanFileError(f"{name}: not valid TOML: {exc}") from None
     return _Reader(name).plan(data)
@@ -119,7 +121,7 @@ class _Reader:
         )
         self.unique_measures(priorities)
         return PlanSpec(
-            title=self.text(data, "", "title"),
+            title=self.text(data, "", "title", limit=SHORT_TEXT),
             vision=self.text(data, "", "vision"),
             start_date=start,
             end_date=end,
@@ -134,12 +136,16 @@ class _Reader:
         if not isinstance(value, dict):
             raise self.fail("headings", "must be a table")
         self.keys(value, "headings", optional=_HEADINGS)
-        return {key: self.text(value, "headings", key) for key in _HEADINGS if key in value}
+        return {
+            key: self.text(value, "headings", key, limit=SHORT_TEXT)
+            for key in _HEADINGS
+            if key in value
+        }
 
     def priority(self, item: dict[str, Any], path: str) -> PriorityEntry:
         self.keys(item, path, required=("name", "aim"), optional=("measures", "interventions"))
         return PriorityEntry(
-            name=self.text(item, path, "name"),
+            name=self.text(item, path, "name", limit=SHORT_TEXT),
             aim=self.text(item, path, "aim"),
             measures=tuple(
                 self.measure(m, f"{path}.measures[{n}]")
@@ -186,12 +192,14 @@ class _Reader:
     def intervention(self, item: dict[str, Any], path: str) -> InterventionEntry:
         self.keys(item, path, required=("name", "description"))
         return InterventionEntry(
-            self.text(item, path, "name"), self.text(item, path, "description")
+            self.text(item, path, "name", limit=SHORT_TEXT), self.text(item, path, "description")
         )
 
     def theme(self, item: dict[str, Any], path: str) -> ThemeEntry:
         self.keys(item, path, required=("name", "description"))
-        return ThemeEntry(self.text(item, path, "name"), self.text(item, path, "description"))
+        return ThemeEntry(
+            self.text(item, path, "name", limit=SHORT_TEXT), self.text(item, path, "description")
+        )
 
     def unique_measures(self, priorities: tuple[PriorityEntry, ...]) -> None:
         seen: dict[str, str] = {}
@@ -222,13 +230,15 @@ class _Reader:
             allowed = ", ".join(required + optional)
             raise self.fail(path, f'unknown key "{unknown[0]}" (allowed: {allowed})')
 
-    def text(self, table: dict[str, Any], path: str, key: str) -> str:
+    def text(self, table: dict[str, Any], path: str, key: str, *, limit: int | None = None) -> str:
         value = table[key]
         where = f"{path}.{key}" if path else key
         if not isinstance(value, str):
             raise self.fail(where, f"must be text, not {_toml_type(value)}")
         if not value.strip():
             raise self.fail(where, "must not be empty")
+        if limit is not None and len(value) > limit:
+            raise self.fail(where, f"is {len(value)} characters long; at most {limit}")
         return value
 
     def date(self, table: dict[str, Any], path: str, key: str) -> dt.date:
