@@ -12,6 +12,7 @@ from django.test import Client
 
 from safeplan.plans.services import plan_load, plan_load_default
 from safeplan.records.models import RECORD_MODELS, ImportBatch
+from tests.plans.test_default_plan import SEED, read_seed
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs/examples/three-priorities.toml"
 
@@ -123,3 +124,15 @@ def test_an_outsider_who_is_not_signed_in_is_sent_to_sign_in(client: Client) -> 
     response = client.get("/")
     assert response.status_code == 302
     assert "/account/sign-in/" in response["Location"]
+
+
+@pytest.mark.skipif(not SEED.exists(), reason=f"seed document absent: {SEED}")
+def test_the_page_carries_every_text_of_the_seed_page(reader: Client) -> None:
+    plan_load_default()
+    text = page_text(reader)
+    seed = read_seed(SEED.read_text(encoding="utf-8"))
+    texts = [seed.title, seed.vision, *seed.headings]
+    texts += [t for pair in seed.priorities + seed.themes for t in pair]
+    texts += [m for group in seed.measures for m in group]
+    texts += [f"<strong>{n}</strong> – {d}" for group in seed.interventions for n, d in group]
+    assert [t for t in texts if t not in text] == []
