@@ -17,6 +17,7 @@ import click
 COMMAND_MODULES = (
     "safeplan.plans.cli",
     "safeplan.imports.cli",
+    "safeplan.measures.cli",
     "safeplan.demo.cli",
     "safeplan.web.cli",
     "safeplan.accounts.cli",

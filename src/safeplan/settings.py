@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "safeplan.pages",
     "safeplan.plans",
     "safeplan.records",
+    "safeplan.measures",
     "safeplan.web",
 ]
 

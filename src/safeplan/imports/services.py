@@ -152,8 +152,10 @@ def import_file(
 
 
 def _after_accept(batch: ImportBatch) -> None:
-    """Called once an accepted batch is committed. Deliberately empty for now: the hook
-    where recomputation of the measures that read `batch.dataset` is to be wired."""
+    """Once an accepted batch is committed, recompute the measures (unless deferred)."""
+    from safeplan.measures.services import results_compute_after_import
+
+    results_compute_after_import(batch)
 
 
 # --- options -----------------------------------------------------------------
@@ -267,8 +269,9 @@ class _Writer:
     """Insert validated rows in chunks with one statement per chunk.
 
     A raw ``executemany`` rather than ``bulk_create``: building a million model
-    instances would dominate the import's time. Values go through each field's
-    own ``get_db_prep_save``, so dates and times are stored as the ORM stores them.
+    instances would dominate the import's time. Dates and date-times go through
+    the backend's own adapters (``connection.ops``), so they are stored exactly as
+    the ORM stores them.
     """
 
     def __init__(self, dataset: Dataset, batch: ImportBatch, source: str) -> None:
@@ -292,14 +295,14 @@ class _Writer:
         self.sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"
         self.prefix: tuple[object, ...] = (batch.pk, source) if own_source else (batch.pk,)
         self.columns = dataset.column_names
-        self.prepare = _preparers(dataset, fields[len(provenance) :])
+        self.prepare = [(i, p) for i, p in enumerate(_preparers(dataset)) if p is not _identity]
         self.pending: list[tuple[Any, ...]] = []
         self.written = 0
 
     def add(self, row_number: int, row: ValidRow) -> None:
-        values = [
-            prep(row.values[name]) for name, prep in zip(self.columns, self.prepare, strict=True)
-        ]
+        values = [row.values[name] for name in self.columns]
+        for index, prepare in self.prepare:
+            values[index] = prepare(values[index])
         self.pending.append((row.record_id, *self.prefix, row_number, False, *values))
         if len(self.pending) >= CHUNK_ROWS:
             self.flush()
@@ -316,30 +319,22 @@ def _identity(value: object) -> object:
     return value
 
 
-def _preparers(dataset: Dataset, fields: Sequence[Any]) -> list[Callable[[object], object]]:
+def _preparers(dataset: Dataset) -> list[Callable[[object], object]]:
+    """How each column's value is handed to the database driver, as the ORM would."""
     local = ZoneInfo(settings.TIME_ZONE)
+    ops = connection.ops
 
-    def datetime_preparer(db_field: Any) -> Callable[[object], object]:
-        def prepare(value: object) -> object:
-            if not isinstance(value, datetime):
-                return None
-            # A naive local clock time becomes aware in Europe/London (ADR 0002).
-            return db_field.get_db_prep_save(value.replace(tzinfo=local), connection)
+    def prepare_datetime(value: object) -> object:
+        if not isinstance(value, datetime):
+            return None
+        # A naive local clock time becomes aware in Europe/London (ADR 0002).
+        return ops.adapt_datetimefield_value(value.replace(tzinfo=local))
 
-        return prepare
+    def prepare_date(value: object) -> object:
+        return ops.adapt_datefield_value(value) if isinstance(value, date) else None
 
-    def date_preparer(db_field: Any) -> Callable[[object], object]:
-        return partial(db_field.get_db_prep_save, connection=connection)
-
-    preparers: list[Callable[[object], object]] = []
-    for col, db_field in zip(dataset.columns, fields, strict=True):
-        if col.type is ColumnType.DATETIME:
-            preparers.append(datetime_preparer(db_field))
-        elif col.type is ColumnType.DATE:
-            preparers.append(date_preparer(db_field))
-        else:
-            preparers.append(_identity)
-    return preparers
+    by_type = {ColumnType.DATETIME: prepare_datetime, ColumnType.DATE: prepare_date}
+    return [by_type.get(col.type, _identity) for col in dataset.columns]
 
 
 @dataclass

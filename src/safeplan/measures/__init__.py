@@ -1,0 +1,1 @@
+"""Computed results of the twelve measures: storage, orchestration and reading."""

@@ -1,0 +1,129 @@
+"""Compute the twelve measures from the stored records and store the results.
+
+`results_compute` reads every current record once, runs the pure engine for
+all periods and breakdowns in one vectorised pass, and replaces the stored
+results in one transaction. It runs after every accepted import (unless
+recomputation is deferred, as the demo build does while it imports twelve
+files) and on ``safeplan compute``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import json
+import time
+from collections.abc import Iterator, Mapping
+from datetime import date
+from typing import Any
+
+import polars as pl
+from django.db import transaction
+from django.utils import timezone
+
+from safeplan.engine.catalogue import CATALOGUE, ParamValue
+from safeplan.engine.measures import MeasureInputs, compute_all
+from safeplan.engine.periods import periods_between
+from safeplan.measures.frames import all_frames
+from safeplan.measures.models import ComputeRun, MeasureResult
+from safeplan.records.models import ImportBatch
+from safeplan.records.selectors import dataset_coverage
+
+_deferred: contextvars.ContextVar[bool] = contextvars.ContextVar("deferred", default=False)
+_ORDER = {measure_id: i for i, measure_id in enumerate(CATALOGUE, start=1)}
+
+
+@contextlib.contextmanager
+def recompute_deferred() -> Iterator[None]:
+    """Within this block, accepted imports do not recompute; the caller computes once after."""
+    token = _deferred.set(True)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+
+
+def results_compute_after_import(batch: ImportBatch) -> ComputeRun | None:
+    """Recompute after an accepted import, unless recomputation is deferred."""
+    if _deferred.get():
+        return None
+    return results_compute(trigger=f"import batch {batch.pk}")
+
+
+def _plan_settings() -> tuple[date | None, date | None, dict[str, dict[str, ParamValue]]]:
+    """The active plan's start and end dates and its per-measure parameter overrides."""
+    from safeplan.plans.selectors import plan_active, plan_measure_parameters
+
+    plan = plan_active()
+    if plan is None:
+        return None, None, {}
+    return plan.start_date, plan.end_date, plan_measure_parameters(plan)
+
+
+def _periods_span(
+    coverage: Mapping[str, list[tuple[date, date]]], plan_start: date | None, plan_end: date | None
+) -> tuple[date, date] | None:
+    bounds = [d for windows in coverage.values() for window in windows for d in window]
+    bounds += [d for d in (plan_start, plan_end) if d is not None]
+    if not bounds:
+        return None
+    return min(bounds), max(bounds)
+
+
+def _result_rows(run: ComputeRun, frame: pl.DataFrame) -> Iterator[MeasureResult]:
+    for row in frame.iter_rows(named=True):
+        yield MeasureResult(
+            run=run,
+            measure=row["measure"],
+            measure_order=_ORDER[row["measure"]],
+            period=row["period"],
+            period_kind=row["period_kind"],
+            period_start=row["period_start"],
+            period_end=row["period_end"],
+            breakdown=row["breakdown"],
+            group=row["group"] or "",
+            value=row["value"],
+            numerator=row["numerator"],
+            denominator=row["denominator"],
+            unit=row["unit"],
+            status=row["status"],
+            note=row["note"] or "",
+            secondary=json.loads(row["secondary"]) if row["secondary"] else {},
+            parameters=json.loads(row["parameters"]) if row["parameters"] else {},
+        )
+
+
+def results_compute(*, trigger: str = "safeplan compute") -> ComputeRun:
+    """Compute every measure for every period and breakdown; replace the stored results."""
+    started = time.perf_counter()
+    plan_start, plan_end, overrides = _plan_settings()
+    coverage = dataset_coverage()
+    inputs = MeasureInputs(
+        frames=all_frames(), coverage=coverage, plan_start=plan_start, parameters=overrides
+    )
+    span = _periods_span(coverage, plan_start, plan_end)
+    periods = periods_between(*span) if span else []
+    frame = compute_all(inputs, periods) if periods else None
+    effective = {m: CATALOGUE[m].parameters(overrides.get(m)) for m in CATALOGUE}
+    batches = list(
+        ImportBatch.objects.filter(status=ImportBatch.Status.ACCEPTED).values_list("pk", flat=True)
+    )
+    with transaction.atomic():
+        run = ComputeRun.objects.create(
+            trigger=trigger, data_version=sorted(batches), parameters=_jsonable(effective)
+        )
+        MeasureResult.objects.all().delete()
+        if frame is not None:
+            MeasureResult.objects.bulk_create(_result_rows(run, frame), batch_size=5_000)
+        run.results = frame.height if frame is not None else 0
+        run.finished_at = timezone.now()
+        run.seconds = time.perf_counter() - started
+        run.save(update_fields=["results", "finished_at", "seconds"])
+    return run
+
+
+def _jsonable(params: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {
+        m: {k: list(v) if isinstance(v, tuple) else v for k, v in p.items()}
+        for m, p in params.items()
+    }
