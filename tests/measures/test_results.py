@@ -118,3 +118,16 @@ def test_results_json_carries_numbers_and_the_parameters(referrals, load):
     whole = next(r for r in rows if r["breakdown"] == "all")
     assert whole["numerator"] == 2
     assert whole["parameters"] == {"risk_levels": ["medium", "high"]}
+
+
+def test_drill_down_lists_the_records_behind_a_result(referrals, load):
+    from safeplan.measures.selectors import result_records
+
+    load(referrals)
+    found = result_records(measure="M1", period="2018-19 Q1")
+    assert [r.record_id for r in found["numerator"]] == ["R1", "R3"]
+    assert [r.record_id for r in found["denominator"]] == ["R1", "R2", "R3"]
+    by_risk = result_records(
+        measure="M1", period="2018-19 Q1", breakdown="risk_level", group="high"
+    )
+    assert [r.record_id for r in by_risk["numerator"]] == ["R1"]

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from datetime import date
 
+from django.db.models import Model, QuerySet
+
+from safeplan.engine.catalogue import ParamValue
+from safeplan.engine.measures import MeasureInputs, measure_records
+from safeplan.measures.frames import all_frames
 from safeplan.measures.models import ComputeRun, MeasureResult
+from safeplan.plans.selectors import plan_active, plan_measure_parameters
+from safeplan.records.models import RECORD_MODELS
+from safeplan.records.selectors import dataset_coverage
 
 
 def compute_run_latest() -> ComputeRun | None:
@@ -23,3 +31,46 @@ def measure_results(
     if breakdown is not None:
         results = results.filter(breakdown=breakdown)
     return results.order_by("measure_order", "period_start", "period_end", "breakdown", "group")
+
+
+def plan_settings() -> tuple[date | None, date | None, dict[str, dict[str, ParamValue]]]:
+    """The active plan's start and end dates and its per-measure parameter overrides."""
+    plan = plan_active()
+    if plan is None:
+        return None, None, {}
+    return plan.start_date, plan.end_date, plan_measure_parameters(plan)
+
+
+def measure_inputs() -> MeasureInputs:
+    """What the engine reads, from the database: current records, coverage, plan settings."""
+    plan_start, _, overrides = plan_settings()
+    return MeasureInputs(
+        frames=all_frames(),
+        coverage=dataset_coverage(),
+        plan_start=plan_start,
+        parameters=overrides,
+    )
+
+
+def result_records(
+    *, measure: str, period: str, breakdown: str = "all", group: str | None = None
+) -> dict[str, list[Model]]:
+    """The stored records behind one result, for its numerator and its denominator.
+
+    Child-level: callers must check that the user may see child-level records.
+    """
+    refs = measure_records(measure, measure_inputs(), period, breakdown, group)
+    return {part: _records(found) for part, found in refs.items()}
+
+
+def _records(refs: list[tuple[str, str]]) -> list[Model]:
+    by_dataset: dict[str, list[str]] = {}
+    for dataset, record_id in refs:
+        by_dataset.setdefault(dataset, []).append(record_id)
+    found: list[Model] = []
+    for dataset, ids in by_dataset.items():
+        model = RECORD_MODELS[dataset]
+        found += model._default_manager.filter(is_current=True, record_id__in=ids).order_by(
+            "record_id"
+        )
+    return found

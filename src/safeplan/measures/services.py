@@ -13,7 +13,7 @@ import contextlib
 import contextvars
 import json
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -21,13 +21,12 @@ import polars as pl
 from django.db import transaction
 from django.utils import timezone
 
-from safeplan.engine.catalogue import CATALOGUE, ParamValue
-from safeplan.engine.measures import MeasureInputs, compute_all
+from safeplan.engine.catalogue import CATALOGUE
+from safeplan.engine.measures import compute_all
 from safeplan.engine.periods import periods_between
-from safeplan.measures.frames import all_frames
 from safeplan.measures.models import ComputeRun, MeasureResult
+from safeplan.measures.selectors import measure_inputs, plan_settings
 from safeplan.records.models import ImportBatch
-from safeplan.records.selectors import dataset_coverage
 
 _deferred: contextvars.ContextVar[bool] = contextvars.ContextVar("deferred", default=False)
 _ORDER = {measure_id: i for i, measure_id in enumerate(CATALOGUE, start=1)}
@@ -50,18 +49,10 @@ def results_compute_after_import(batch: ImportBatch) -> ComputeRun | None:
     return results_compute(trigger=f"import batch {batch.pk}")
 
 
-def _plan_settings() -> tuple[date | None, date | None, dict[str, dict[str, ParamValue]]]:
-    """The active plan's start and end dates and its per-measure parameter overrides."""
-    from safeplan.plans.selectors import plan_active, plan_measure_parameters
-
-    plan = plan_active()
-    if plan is None:
-        return None, None, {}
-    return plan.start_date, plan.end_date, plan_measure_parameters(plan)
-
-
 def _periods_span(
-    coverage: Mapping[str, list[tuple[date, date]]], plan_start: date | None, plan_end: date | None
+    coverage: Mapping[str, Sequence[tuple[date, date]]],
+    plan_start: date | None,
+    plan_end: date | None,
 ) -> tuple[date, date] | None:
     bounds = [d for windows in coverage.values() for window in windows for d in window]
     bounds += [d for d in (plan_start, plan_end) if d is not None]
@@ -96,11 +87,9 @@ def _result_rows(run: ComputeRun, frame: pl.DataFrame) -> Iterator[MeasureResult
 def results_compute(*, trigger: str = "safeplan compute") -> ComputeRun:
     """Compute every measure for every period and breakdown; replace the stored results."""
     started = time.perf_counter()
-    plan_start, plan_end, overrides = _plan_settings()
-    coverage = dataset_coverage()
-    inputs = MeasureInputs(
-        frames=all_frames(), coverage=coverage, plan_start=plan_start, parameters=overrides
-    )
+    plan_start, plan_end, overrides = plan_settings()
+    inputs = measure_inputs()
+    coverage = inputs.coverage
     span = _periods_span(coverage, plan_start, plan_end)
     periods = periods_between(*span) if span else []
     frame = compute_all(inputs, periods) if periods else None
