@@ -1,0 +1,494 @@
+"""The Making Data Count XmR engine: lines, every special cause rule and edge, icons."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import pytest
+
+from safeplan.engine.catalogue import Direction, Unit
+from safeplan.engine.spc import (
+    SpcChart,
+    SpcPoint,
+    SpcSettings,
+    clip_for_display,
+    possible_range,
+    spc_chart,
+)
+
+INC, RED, TRACK = Direction.INCREASE, Direction.REDUCE, Direction.TRACK
+
+# A stable baseline: mean exactly 10, every moving range 1, so the process limits are
+# 10 ± 2.66 (7.34, 12.66) and the two-sigma lines 10 ± 1.7733 (8.2267, 11.7733).
+BASELINE = [9.5, 10.5] * 6
+
+
+def month(i: int) -> date:
+    """The i-th month from April 2019."""
+    m = 3 + i
+    return date(2019 + m // 12, m % 12 + 1, 1)
+
+
+def points(
+    values: Sequence[float],
+    *,
+    ghost: Sequence[int] = (),
+    recalculate: Sequence[int] = (),
+    baseline_end: int | None = None,
+) -> list[SpcPoint]:
+    return [
+        SpcPoint(
+            month(i),
+            v,
+            ghost=i in ghost,
+            recalculate=i in recalculate,
+            baseline_end=i == baseline_end,
+        )
+        for i, v in enumerate(values)
+    ]
+
+
+def after_baseline(tail: Sequence[float], direction: Direction = INC, **kw: object) -> SpcChart:
+    """The stable baseline, then ``tail`` judged against its carried-forward limits."""
+    return spc_chart(points([*BASELINE, *tail], baseline_end=11), SpcSettings(direction, **kw))  # type: ignore[arg-type]
+
+
+def tail_rules(chart: SpcChart) -> list[tuple[str, ...]]:
+    return [r.rules for r in chart.rows[12:]]
+
+
+def tail_signals(chart: SpcChart) -> list[str]:
+    return [r.signal for r in chart.rows[12:]]
+
+
+# --- lines ---------------------------------------------------------------------------------
+
+
+def test_it_computes_the_mean_moving_ranges_and_limits_of_a_single_partition() -> None:
+    values = [10, 12, 11, 13, 12, 14, 10, 11, 12, 13, 11, 12, 10]
+    chart = spc_chart(points(values), SpcSettings(INC))
+    mean = 151 / 13  # by hand: the values add up to 151
+    mr_bar = 20 / 12  # moving ranges 2 1 2 1 2 4 1 1 1 2 1 2
+    row = chart.rows[0]
+    assert chart.run_chart is False
+    assert row.mean == pytest.approx(mean)
+    assert row.upl == pytest.approx(mean + 2.66 * mr_bar)
+    assert row.lpl == pytest.approx(mean - 2.66 * mr_bar)
+    assert row.high2s == pytest.approx(mean + 2.66 * 2 / 3 * mr_bar)
+    assert row.low2s == pytest.approx(mean - 1.7733333 * mr_bar)
+    assert [r.moving_range for r in chart.rows[:3]] == [None, 2, 1]
+    assert {r.partition for r in chart.rows} == {1}
+
+
+# --- special cause rules, judged against the carried-forward baseline ------------------------
+
+
+@pytest.mark.parametrize(
+    ("tail", "expected"),
+    [
+        # common cause: alternating about the mean fires nothing
+        ([9.5, 10.5, 9.5, 10.5], [(), (), (), ()]),
+        # astronomical: strictly above the upper limit (13 > 12.66)
+        ([9.5, 13.0, 9.5], [(), ("astronomical",), ()]),
+        # and strictly below the lower limit (7.0 < 7.34)
+        ([9.5, 7.0, 10.5], [(), ("astronomical",), ()]),
+        # shift: six points strictly above the mean, every one flagged
+        ([10.1] * 6, [("shift",)] * 6),
+        # five are not a shift
+        ([10.1] * 5 + [9.5], [()] * 6),
+        # a point exactly on the mean breaks the run (3 + 3 is not 6)
+        ([10.1, 10.1, 10.1, 10.0, 10.1, 10.1, 10.1], [()] * 7),
+        # a longer shift flags all its points
+        ([9.9] * 7 + [10.5], [("shift",)] * 7 + [()]),
+        # trend: six points each strictly above the one before, endpoints included
+        # (10.5 → 8.9 falls, so the run starts at 8.9)
+        ([8.9, 9.3, 9.7, 10.1, 10.5, 10.9], [("trend",)] * 6),
+        # a tie breaks a trend: 3 rising, a tie, then 4 rising is no trend
+        ([8.9, 9.3, 9.7, 9.7, 10.1, 10.5, 10.9], [()] * 7),
+        # a falling trend
+        ([11.0, 10.6, 10.2, 9.8, 9.4, 9.0], [("trend",)] * 6),
+        # two of three beyond the upper two-sigma line (11.7733), all three above the mean:
+        # only the two beyond the line are flagged
+        ([9.5, 11.9, 10.2, 11.9, 9.5], [(), ("two_of_three",), (), ("two_of_three",), ()]),
+        # a point beyond the limit counts towards two of three
+        (
+            [9.5, 10.2, 11.9, 13.0, 9.5],
+            [(), (), ("two_of_three",), ("astronomical", "two_of_three"), ()],
+        ),
+        # the third point must be on the same side of the mean
+        ([9.5, 11.9, 11.9, 9.5], [(), (), (), ()]),
+        # one of three is not enough
+        ([10.2, 11.9, 10.2, 9.5], [(), (), (), ()]),
+        # below the lower two-sigma line (8.2267)
+        ([10.5, 8.0, 9.9, 8.1, 10.5], [(), ("two_of_three",), (), ("two_of_three",), ()]),
+    ],
+)
+def test_it_fires_each_special_cause_rule_exactly_as_mdc(
+    tail: list[float], expected: list[tuple[str, ...]]
+) -> None:
+    assert tail_rules(after_baseline(tail)) == expected
+
+
+def test_a_point_exactly_on_a_process_limit_is_not_a_special_cause() -> None:
+    limits = after_baseline([9.5]).rows[-1]
+    assert limits.upl is not None
+    assert limits.lpl is not None
+    chart = after_baseline([9.5, limits.upl, 10.5, limits.lpl, 9.5])
+    assert tail_rules(chart) == [()] * 5
+
+
+def test_a_trend_runs_across_a_recalculation() -> None:
+    first = [9.5, 10.5, 9.5, 10.5, 9.5, 10.5, 9.5, 10.5, 9.5, 9.6, 9.7, 9.8]
+    second = [9.9, 10.0, 10.4, 9.5, 10.5, 9.5, 10.5, 9.5, 10.5, 9.5, 10.5, 9.5]
+    chart = spc_chart(points(first + second, recalculate=[12]), SpcSettings(INC))
+    in_trend = [i for i, r in enumerate(chart.rows) if "trend" in r.rules]
+    assert in_trend == list(range(8, 15))
+    assert [r.partition for r in chart.rows] == [1] * 12 + [2] * 12
+
+
+def test_a_trend_runs_across_the_end_of_a_baseline() -> None:
+    # the baseline ends 9.5, 10.5: two rising points that the tail continues
+    chart = after_baseline([10.6, 10.7, 10.8, 10.9, 9.0])
+    in_trend = [i for i, r in enumerate(chart.rows) if "trend" in r.rules]
+    assert in_trend == list(range(10, 16))
+
+
+def test_a_shift_does_not_run_across_a_partition_boundary() -> None:
+    # three points above the mean end the baseline and three more start the next
+    # partition: six in a row, but never six within one partition
+    base = [9.5, 10.5] * 4 + [9.0, 10.6, 10.6, 10.6]
+    chart = spc_chart(points([*base, 10.6, 10.6, 10.6, 9.0, 10.0]), SpcSettings(INC))
+    with_baseline = spc_chart(
+        points([*base, 10.6, 10.6, 10.6, 9.0, 10.0], baseline_end=11), SpcSettings(INC)
+    )
+    assert "shift" in chart.rows[11].rules
+    assert all("shift" not in r.rules for r in with_baseline.rows)
+
+
+def test_two_of_three_does_not_reach_across_a_partition_boundary() -> None:
+    # the baseline's last point (10.5) is above the mean, but it belongs to another partition
+    assert tail_rules(after_baseline([11.9, 11.9, 9.5])) == [(), (), ()]
+
+
+# --- signals, conflict and direction --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("tail", "direction", "signal"),
+    [
+        ([9.5, 13.0], INC, "improvement"),
+        ([9.5, 13.0], RED, "concern"),
+        ([9.5, 13.0], TRACK, "neither_high"),
+        ([10.5, 7.0], INC, "concern"),
+        ([10.5, 7.0], RED, "improvement"),
+        ([10.5, 7.0], TRACK, "neither_low"),
+        ([9.5, 10.5], INC, "common"),
+    ],
+)
+def test_a_flagged_point_is_improvement_or_concern_by_direction(
+    tail: list[float], direction: Direction, signal: str
+) -> None:
+    assert tail_signals(after_baseline(tail, direction))[-1] == signal
+
+
+# a rising trend entirely below the mean is also a shift below it: improvement and
+# concern at once for an increase measure
+CONFLICTED = [8.9, 9.0, 9.1, 9.2, 9.3, 9.4]
+
+
+@pytest.mark.parametrize(
+    ("conflict", "signal", "icon"),
+    [
+        ("concern", "concern", "concern_low"),
+        ("improvement", "improvement", "improvement_high"),
+    ],
+)
+def test_the_conflict_setting_resolves_a_point_that_is_both(
+    conflict: str, signal: str, icon: str
+) -> None:
+    chart = after_baseline(CONFLICTED, conflict=conflict)
+    assert tail_rules(chart) == [("shift", "trend")] * 6
+    assert tail_signals(chart) == [signal] * 6
+    assert chart.variation == icon
+
+
+def test_the_default_conflict_setting_is_concern() -> None:
+    assert after_baseline(CONFLICTED).variation == "concern_low"
+
+
+@pytest.mark.parametrize(
+    ("tail", "direction", "icon"),
+    [
+        ([9.5, 10.5], INC, "common_cause"),
+        ([9.5, 13.0], INC, "improvement_high"),
+        ([9.5, 13.0], RED, "concern_high"),
+        ([10.5, 7.0], INC, "concern_low"),
+        ([10.5, 7.0], RED, "improvement_low"),
+        ([9.5, 13.0], TRACK, "neither_high"),
+        ([10.5, 7.0], TRACK, "neither_low"),
+        ([9.5, 10.5], TRACK, "common_cause"),
+    ],
+)
+def test_the_variation_icon_reads_the_last_point(
+    tail: list[float], direction: Direction, icon: str
+) -> None:
+    assert after_baseline(tail, direction).variation == icon
+
+
+# --- ghosts ----------------------------------------------------------------------------------
+
+
+def test_a_ghosted_point_is_shown_but_left_out_of_the_mean_and_moving_ranges() -> None:
+    values = [*BASELINE, 10.5, 100.0, 9.5]
+    chart = spc_chart(points(values, ghost=[13]), SpcSettings(INC))
+    plain = spc_chart(points([*BASELINE, 10.5, 9.5]), SpcSettings(INC))
+    ghost = chart.rows[13]
+    assert ghost.value == 100.0
+    assert ghost.ghost is True
+    assert (ghost.signal, ghost.rules, ghost.moving_range) == ("common", (), None)
+    assert ghost.mean == plain.rows[0].mean
+    assert ghost.upl == plain.rows[0].upl
+    assert chart.rows[14].moving_range == 1.0  # 9.5 against 10.5, across the ghost
+
+
+def test_a_ghosted_point_does_not_break_a_shift() -> None:
+    chart = spc_chart(
+        points([*BASELINE, 10.1, 10.1, 10.1, 5.0, 10.1, 10.1, 10.1], ghost=[15], baseline_end=11),
+        SpcSettings(INC),
+    )
+    assert tail_rules(chart) == [("shift",)] * 3 + [()] + [("shift",)] * 3
+
+
+def test_icons_go_on_the_last_non_ghosted_point() -> None:
+    values = [*BASELINE, 9.5, 13.0, 9.5]
+    chart = spc_chart(
+        points(values, ghost=[14], baseline_end=11),
+        SpcSettings(INC, targets={month(13): 7.0, month(14): 20.0}),
+    )
+    assert chart.variation == "improvement_high"
+    assert chart.assurance == "pass"
+
+
+# --- run charts and warnings -----------------------------------------------------------------
+
+
+def test_fewer_than_13_points_make_a_run_chart_without_limits_or_icons() -> None:
+    chart = spc_chart(points([*BASELINE[:11], 30.0]), SpcSettings(INC, targets={month(11): 5.0}))
+    assert chart.run_chart is True
+    assert chart.variation is None
+    assert chart.assurance is None
+    assert all(r.upl is None and r.lpl is None and r.high2s is None for r in chart.rows)
+    assert all(r.signal == "common" and r.rules == () for r in chart.rows)
+    assert chart.rows[0].mean == pytest.approx(sum([*BASELINE[:11], 30.0]) / 12)
+    assert chart.warnings == ("fewer than 13 points: run chart only",)
+
+
+def test_13_points_make_an_spc_chart() -> None:
+    chart = spc_chart(points([*BASELINE, 9.5]), SpcSettings(INC))
+    assert chart.run_chart is False
+    assert chart.variation == "common_cause"
+    assert chart.warnings == ()
+
+
+def test_ghosted_points_do_not_count_towards_the_13() -> None:
+    chart = spc_chart(points([*BASELINE, 9.5], ghost=[3]), SpcSettings(INC))
+    assert chart.run_chart is True
+
+
+def test_an_empty_series_is_an_empty_run_chart() -> None:
+    chart = spc_chart([], SpcSettings(INC))
+    assert (chart.rows, chart.run_chart, chart.variation) == ((), True, None)
+
+
+def test_a_partition_with_fewer_than_12_points_gets_a_warning() -> None:
+    values = [*BASELINE, 9.5, *BASELINE[:7]]
+    chart = spc_chart(points(values, recalculate=[13]), SpcSettings(INC))
+    assert chart.warnings == ("partition starting 2020-05 has fewer than 12 points (7)",)
+
+
+def test_points_carrying_a_baseline_forward_are_not_warned_about() -> None:
+    assert after_baseline([9.5, 10.5, 9.5]).warnings == ()
+
+
+def test_a_short_baseline_is_warned_about() -> None:
+    chart = spc_chart(points([*BASELINE, 9.5], baseline_end=5), SpcSettings(INC))
+    assert chart.warnings == ("partition starting 2019-04 has fewer than 12 points (6)",)
+
+
+# --- baselines and recalculation ------------------------------------------------------------
+
+
+def test_a_baseline_carries_its_limits_forward_until_the_next_recalculation() -> None:
+    tail = [20.0, 21.0, 20.0, 21.0]
+    values = [*BASELINE, *tail, *([20.0, 21.0] * 6)]
+    chart = spc_chart(points(values, baseline_end=11, recalculate=[16]), SpcSettings(INC))
+    base, carried, recalculated = chart.rows[0], chart.rows[12], chart.rows[16]
+    assert (base.mean, carried.mean) == (10.0, 10.0)
+    assert carried.upl == base.upl
+    assert (base.baseline, carried.baseline, recalculated.baseline) == (True, False, False)
+    assert [base.partition, carried.partition, recalculated.partition] == [1, 2, 3]
+    assert recalculated.mean == 20.5
+    assert recalculated.upl == pytest.approx(20.5 + 2.66)
+    assert all("astronomical" in r.rules for r in chart.rows[12:16])
+
+
+def test_a_baseline_can_be_set_as_a_number_of_points() -> None:
+    by_count = spc_chart(points([*BASELINE, 20.0, 21.0]), SpcSettings(INC, baseline_points=12))
+    by_month = after_baseline([20.0, 21.0])
+    assert by_count.rows == by_month.rows
+
+
+def test_a_baseline_counts_only_non_ghosted_points() -> None:
+    chart = spc_chart(
+        points([99.0, *BASELINE, 20.0], ghost=[0]), SpcSettings(INC, baseline_points=12)
+    )
+    assert [r.baseline for r in chart.rows] == [True] * 13 + [False]
+
+
+def test_a_recalculation_inside_the_baseline_is_ignored_with_a_warning() -> None:
+    chart = spc_chart(points([*BASELINE, 9.5], baseline_end=11, recalculate=[4]), SpcSettings(INC))
+    assert {r.partition for r in chart.rows[:12]} == {1}
+    assert chart.warnings == ("recalculation at 2019-08 lies within the baseline: ignored",)
+
+
+def test_a_recalculation_straight_after_the_baseline_ends_the_carry_forward() -> None:
+    values = [*BASELINE, *([20.0, 21.0] * 6)]
+    chart = spc_chart(points(values, baseline_end=11, recalculate=[12]), SpcSettings(INC))
+    assert chart.rows[12].mean == 20.5
+
+
+# --- assurance -------------------------------------------------------------------------------
+
+
+def assurance(direction: Direction, where: str, offset: float = 0.0) -> str | None:
+    """Assurance with the last month's target at a limit (plus offset)."""
+    probe = after_baseline([9.5, 10.5]).rows[-1]
+    assert probe.lpl is not None
+    assert probe.upl is not None
+    value = {"lpl": probe.lpl, "upl": probe.upl, "mean": 10.0}[where] + offset
+    return after_baseline([9.5, 10.5], direction, targets={month(13): value}).assurance
+
+
+@pytest.mark.parametrize(
+    ("direction", "where", "offset", "expected"),
+    [
+        # increase: a target on or below the lower limit is always met
+        (INC, "lpl", 0.0, "pass"),
+        (INC, "lpl", -1.0, "pass"),
+        # a target on or above the upper limit is never met
+        (INC, "upl", 0.0, "fail"),
+        (INC, "upl", 1.0, "fail"),
+        # between the limits: hit or miss, even a hair inside
+        (INC, "mean", 0.0, "hit_or_miss"),
+        (INC, "lpl", 1e-9, "hit_or_miss"),
+        # reduce mirrors it
+        (RED, "upl", 0.0, "pass"),
+        (RED, "lpl", 0.0, "fail"),
+        (RED, "mean", 0.0, "hit_or_miss"),
+        # track measures have no assurance
+        (TRACK, "lpl", 0.0, None),
+    ],
+)
+def test_the_assurance_icon_compares_the_target_with_the_limits(
+    direction: Direction, where: str, offset: float, expected: str | None
+) -> None:
+    assert assurance(direction, where, offset) == expected
+
+
+def test_assurance_uses_the_target_in_force_at_the_last_point() -> None:
+    targets = {month(i): 5.0 for i in range(13)} | {month(13): 15.0}
+    chart = after_baseline([9.5, 10.5], targets=targets)
+    assert chart.assurance == "fail"
+    assert [r.target for r in chart.rows[-2:]] == [5.0, 15.0]
+
+
+def test_there_is_no_assurance_without_a_target_at_the_last_point() -> None:
+    chart = after_baseline([9.5, 10.5], targets={month(12): 5.0})
+    assert chart.assurance is None
+
+
+# --- display and input -----------------------------------------------------------------------
+
+
+def test_limits_are_clipped_to_the_possible_range_for_display_only() -> None:
+    chart = spc_chart(points([1.0, 99.0] * 7), SpcSettings(INC))
+    low, high = possible_range(Unit.PERCENT)
+    shown = clip_for_display(chart, minimum=low, maximum=high)
+    assert chart.rows[0].upl is not None
+    assert chart.rows[0].upl > 100
+    assert (shown.rows[0].lpl, shown.rows[0].upl) == (0.0, 100.0)
+    assert [r.rules for r in shown.rows] == [r.rules for r in chart.rows]
+
+
+def test_the_possible_range_of_a_count_has_no_top() -> None:
+    assert possible_range(Unit.COUNT) == (0.0, None)
+
+
+@pytest.mark.parametrize(
+    ("series", "message"),
+    [
+        # months must be in order, each once
+        ([SpcPoint(month(1), 1.0), SpcPoint(month(0), 1.0)], "strictly increasing"),
+        ([SpcPoint(month(0), 1.0), SpcPoint(month(0), 2.0)], "strictly increasing"),
+        # a month with no data is not a point: leave it out rather than pass NaN
+        ([SpcPoint(month(0), float("nan"))], "finite"),
+        (
+            [
+                SpcPoint(month(0), 1.0, baseline_end=True),
+                SpcPoint(month(1), 1.0, baseline_end=True),
+            ],
+            "one baseline",
+        ),
+    ],
+)
+def test_it_rejects_a_malformed_series(series: list[SpcPoint], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        spc_chart(series, SpcSettings(INC))
+
+
+def test_it_rejects_bad_settings() -> None:
+    with pytest.raises(ValueError, match="conflict"):
+        SpcSettings(INC, conflict="neither")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="shift_points"):
+        SpcSettings(INC, shift_points=1)
+
+
+# --- exactness -------------------------------------------------------------------------------
+
+# Counts whose limit falls exactly on a whole number: mean 204/20 = 10.2, MR̄ 20/19, so the
+# upper limit is 10.2 + 2.66 × 20/19 = 13 exactly (floating point makes it 12.999…).
+ON_THE_LIMIT = [9, 10, 10, 9, 11, 10, 10, 10, 10, 9, 11, 9, 10, 10, 9, 11, 11, 9, 13, 13]
+
+
+def test_limits_are_exact_so_a_count_on_the_limit_is_not_astronomical() -> None:
+    chart = spc_chart(points([float(v) for v in ON_THE_LIMIT]), SpcSettings(INC))
+    assert chart.rows[-1].upl == 13.0
+    assert all("astronomical" not in r.rules for r in chart.rows)
+
+
+@pytest.mark.parametrize(
+    ("direction", "target", "expected"),
+    [
+        # a target exactly on the exact upper limit: an increase measure fails...
+        (INC, 13.0, "fail"),
+        # ...and a reduce measure passes
+        (RED, 13.0, "pass"),
+    ],
+)
+def test_a_target_exactly_on_an_exact_limit_passes_or_fails(
+    direction: Direction, target: float, expected: str
+) -> None:
+    settings = SpcSettings(direction, targets={month(19): target})
+    assert spc_chart(points([float(v) for v in ON_THE_LIMIT]), settings).assurance == expected
+
+
+def test_values_are_compared_as_the_decimals_they_print_as() -> None:
+    # 10 + 2.66 is 12.66 exactly, so a value of 12.66 sits on the limit, not above it
+    assert tail_rules(after_baseline([9.5, 12.66, 9.5])) == [(), (), ()]
+
+
+def test_the_last_point_in_conflict_is_warned_about() -> None:
+    assert after_baseline(CONFLICTED).warnings == (
+        "the last point is both improvement and concern: shown as concern",
+    )
