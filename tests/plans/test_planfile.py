@@ -75,6 +75,11 @@ def test_it_accepts_a_list_parameter_and_a_direction_agreeing_with_the_catalogue
     assert parse_plan_text(text).priorities[1].measures[0].parameters == {"risk_levels": ["high"]}
 
 
+def test_it_keeps_texts_as_written_but_for_the_line_breaks_around_a_multi_line_string() -> None:
+    spec = parse_plan_text(MINIMAL.replace('aim = "Aim one"', 'aim = """\nAim  one;\nand two\n"""'))
+    assert spec.priorities[0].aim == "Aim  one;\nand two"
+
+
 def test_it_accepts_a_byte_order_mark_as_some_windows_editors_write() -> None:
     assert parse_plan_text("\ufeff" + MINIMAL).title == "Plan"
 

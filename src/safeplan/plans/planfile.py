@@ -235,7 +235,8 @@ class _Reader:
         where = f"{path}.{key}" if path else key
         if not isinstance(value, str):
             raise self.fail(where, f"must be text, not {_toml_type(value)}")
-        if not value.strip():
+        value = value.strip()  # a multi-line string's last line break is not part of the text
+        if not value:
             raise self.fail(where, "must not be empty")
         if limit is not None and len(value) > limit:
             raise self.fail(where, f"is {len(value)} characters long; at most {limit}")
@@ -250,7 +251,8 @@ class _Reader:
                 pass
         elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             return value
-        raise self.fail(key, f"must be a date such as 2017-04-01, not {value!r}")
+        given = f'"{value}"' if isinstance(value, str) else _toml_type(value)
+        raise self.fail(key, f"must be a date such as 2017-04-01, not {given}")
 
     def tables(
         self, table: dict[str, Any], path: str, key: str, *, min_items: int = 0
