@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from safeplan.engine.catalogue import Direction, Unit
 from safeplan.engine.spc import (
@@ -492,3 +494,50 @@ def test_the_last_point_in_conflict_is_warned_about() -> None:
     assert after_baseline(CONFLICTED).warnings == (
         "the last point is both improvement and concern: shown as concern",
     )
+
+
+# --- properties ------------------------------------------------------------------------------
+
+counts_series = st.lists(st.integers(0, 20), min_size=1, max_size=40)
+
+
+def judged(chart: SpcChart) -> list[tuple[object, ...]]:
+    return [
+        (r.mean, r.lpl, r.upl, r.signal, r.rules, r.partition) for r in chart.rows if not r.ghost
+    ]
+
+
+@given(counts_series, st.integers(0, 40), st.floats(-1e6, 1e6), st.sampled_from([INC, RED, TRACK]))
+def test_a_ghosted_point_changes_nothing_else_on_the_chart(
+    values: list[int], where: int, ghost_value: float, direction: Direction
+) -> None:
+    real = [SpcPoint(month(2 * i), float(v)) for i, v in enumerate(values)]
+    ghost = SpcPoint(month(2 * min(where, len(values)) - 1), ghost_value, ghost=True)
+    with_ghost = sorted([*real, ghost], key=lambda p: p.month) if where > 0 else real
+    plain, shown = (
+        spc_chart(real, SpcSettings(direction)),
+        spc_chart(with_ghost, SpcSettings(direction)),
+    )
+    assert judged(shown) == judged(plain)
+    assert (shown.run_chart, shown.variation) == (plain.run_chart, plain.variation)
+
+
+@given(counts_series, st.integers(1, 5), st.integers(-50, 50))
+def test_rescaling_the_values_leaves_every_judgement_unchanged(
+    values: list[int], scale: int, shift: int
+) -> None:
+    before = spc_chart(points([float(v) for v in values]), SpcSettings(TRACK))
+    after = spc_chart(points([float(scale * v + shift) for v in values]), SpcSettings(TRACK))
+    assert [(r.signal, r.rules) for r in after.rows] == [(r.signal, r.rules) for r in before.rows]
+    assert after.variation == before.variation
+
+
+@given(counts_series)
+def test_mirroring_the_values_and_the_direction_gives_the_same_judgements(
+    values: list[int],
+) -> None:
+    up = spc_chart(points([float(v) for v in values]), SpcSettings(INC))
+    down = spc_chart(points([float(-v) for v in values]), SpcSettings(RED))
+    assert [(r.signal, r.rules) for r in down.rows] == [(r.signal, r.rules) for r in up.rows]
+    flipped = {"improvement_high": "improvement_low", "concern_low": "concern_high"}
+    assert down.variation == flipped.get(str(up.variation), up.variation)
