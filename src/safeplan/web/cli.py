@@ -41,6 +41,14 @@ def serve(host: str, port: int, workers: int) -> None:
     from safeplan.cli import setup_django
 
     setup_django()
+    server_run(host=host, port=port, workers=workers)
+
+
+def server_run(*, host: str = "127.0.0.1", port: int = 8000, workers: int | None = None) -> None:
+    """Collect static files and serve until interrupted; Django must be set up.
+
+    Also what ``safeplan demo`` runs after building its data.
+    """
     from django.core.management import call_command
     from django.db import connections
 
@@ -48,6 +56,7 @@ def serve(host: str, port: int, workers: int) -> None:
         raise click.ClickException("the database is not set up; run `safeplan init` first")
     call_command("collectstatic", interactive=False, verbosity=0)
     connections.close_all()  # no connection may cross the fork into the workers
+    workers = workers or default_workers()
     click.echo(f"Serving on http://{host}:{port}/ with {workers} workers (Ctrl+C stops).")
     options = {
         "bind": f"{host}:{port}",
