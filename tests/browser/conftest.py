@@ -1,0 +1,123 @@
+"""Browser tests: Playwright drives the system's Chromium against a live server.
+
+Every test here is marked ``browser`` and skipped, with the reason, when
+``/usr/bin/chromium`` is absent. Helpers:
+
+- ``page``: a fresh page in a shared headless Chromium;
+- ``signed_in_page(role)``: creates a user with that role and signs in through
+  the sign-in form, returning the page on the landing URL;
+- ``axe_check(page)``: runs the vendored axe-core on the page and fails on any
+  serious or critical violation.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM refuses
+# to run beside one unless told that this (test-only) use is safe.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from safeplan.accounts.roles import Role
+from safeplan.accounts.services import user_create
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+PASSWORD = "correct-horse-battery"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+BLOCKING_IMPACTS = ("serious", "critical")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)
+            if not CHROMIUM.exists():
+                item.add_marker(pytest.mark.skip(reason=f"{CHROMIUM} is not installed"))
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(java_script_enabled=True)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def no_js_page(browser: Browser) -> Iterator[Page]:
+    """A page with JavaScript switched off: every page must still work."""
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def sign_in(page: Page, base_url: str, username: str, password: str = PASSWORD) -> None:
+    """Sign in through the form, as a person would."""
+    page.goto(f"{base_url}/account/sign-in/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+@pytest.fixture
+def signed_in_page(
+    page: Page, live_server: object, transactional_db: None
+) -> Callable[[Role], Page]:
+    def make(role: Role) -> Page:
+        agency = "Durham Constabulary" if role is Role.AGENCY_SUBMITTER else None
+        username = f"person-{role.slug}"
+        user_create(username=username, role=role, password=PASSWORD, agency=agency)
+        sign_in(page, str(live_server), username)
+        return page
+
+    return make
+
+
+def axe_violations(page: Page) -> list[dict[str, object]]:
+    """axe-core's serious and critical violations on the page as it stands."""
+    page.add_script_tag(path=str(AXE))
+    results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [v for v in results["violations"] if v["impact"] in BLOCKING_IMPACTS]
+
+
+def axe_check(page: Page) -> None:
+    """Fail with a readable list when axe-core finds serious or critical violations."""
+    violations = axe_violations(page)
+    summary = [
+        {
+            "rule": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "targets": [node["target"] for node in v["nodes"]][:5],  # type: ignore[attr-defined]
+        }
+        for v in violations
+    ]
+    assert not violations, f"axe-core on {page.url}:\n{json.dumps(summary, indent=2)}"
