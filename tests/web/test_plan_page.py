@@ -7,23 +7,31 @@ import html
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 
+from safeplan.accounts.roles import Role
+from safeplan.accounts.services import user_create
 from safeplan.plans.services import plan_load, plan_load_default
 from safeplan.records.models import RECORD_MODELS, ImportBatch
 from tests.plans.test_default_plan import SEED, read_seed
 
+PASSWORD = "correct-horse-battery"
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs/examples/three-priorities.toml"
 
 pytestmark = pytest.mark.django_db
 
 
+def signed_in(client: Client, role: Role) -> Client:
+    agency = "Durham Constabulary" if role is Role.AGENCY_SUBMITTER else None
+    user = user_create(username=f"web-{role.slug}", role=role, password=PASSWORD, agency=agency)
+    client.force_login(user)
+    return client
+
+
 @pytest.fixture
 def reader(client: Client) -> Client:
-    """A signed-in user with no particular role: the page shows only aggregates."""
-    client.force_login(get_user_model().objects.create_user(username="reader"))
-    return client
+    """A board member: the page shows only aggregates, which every role may see."""
+    return signed_in(client, Role.BOARD_MEMBER)
 
 
 def page_text(client: Client) -> str:
@@ -117,6 +125,14 @@ def test_the_page_is_read_in_a_fixed_number_of_queries(
     # Session and user (2), the plan (5), one count per dataset (12).
     with django_assert_max_num_queries(2 + 5 + len(RECORD_MODELS) + 2):
         reader.get("/")
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_every_role_may_see_the_plan_and_the_counts(client: Client, role: Role) -> None:
+    plan_load_default()
+    text = page_text(signed_in(client, role))
+    assert "LSCB Priorities Plan on a Page 2017-2020" in text
+    assert 'id="records-referrals"' in text
 
 
 def test_an_outsider_who_is_not_signed_in_is_sent_to_sign_in(client: Client) -> None:
