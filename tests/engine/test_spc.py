@@ -541,3 +541,9 @@ def test_mirroring_the_values_and_the_direction_gives_the_same_judgements(
     assert [(r.signal, r.rules) for r in down.rows] == [(r.signal, r.rules) for r in up.rows]
     flipped = {"improvement_high": "improvement_low", "concern_low": "concern_high"}
     assert down.variation == flipped.get(str(up.variation), up.variation)
+
+
+def test_a_baseline_longer_than_the_series_is_ignored_with_a_warning() -> None:
+    chart = spc_chart(points([*BASELINE, 9.5]), SpcSettings(INC, baseline_points=20))
+    assert {r.partition for r in chart.rows} == {1}
+    assert chart.warnings == ("baseline of 20 points is longer than the series: ignored",)

@@ -279,6 +279,10 @@ def _segments(
     if not points:
         return []
     end = _baseline_end(points, settings)
+    if end is None and settings.baseline_points is not None:
+        warnings.append(
+            f"baseline of {settings.baseline_points} points is longer than the series: ignored"
+        )
     starts = {0}
     for i, p in enumerate(points):
         if p.recalculate and end is not None and i <= end:
@@ -373,7 +377,10 @@ def _rows(
 
 def _moving_ranges(points: Sequence[SpcPoint], segment: _Segment) -> dict[int, float]:
     live = [i for i in range(segment.start, segment.stop) if not points[i].ghost]
-    return {b: abs(points[b].value - points[a].value) for a, b in itertools.pairwise(live)}
+    return {
+        b: float(abs(_exact(points[b].value) - _exact(points[a].value)))
+        for a, b in itertools.pairwise(live)
+    }
 
 
 def _flag_partition(
