@@ -8,10 +8,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from safeplan.engine.catalogue import Unit
 from safeplan.engine.stats import (
     LEVEL_95,
     LEVEL_998,
     Interval,
+    interval_for,
     mean_interval,
     poisson_count,
     rate_per,
@@ -189,3 +191,36 @@ def test_a_mean_interval_contains_the_mean_and_widens_with_the_level(
 ) -> None:
     narrow, wide = mean_interval(mean, sd, n), mean_interval(mean, sd, n, LEVEL_998)
     assert wide.lower <= narrow.lower <= mean <= narrow.upper <= wide.upper
+
+
+@pytest.mark.parametrize(
+    ("unit", "kwargs", "expected"),
+    [
+        # a count's interval is the count's own
+        (Unit.COUNT, {"value": 7.0}, poisson_count(7)),
+        (Unit.PERCENT, {"value": 17.5, "numerator": 7, "denominator": 40}, wilson_percent(7, 40)),
+        (
+            Unit.RATE_PER_10000,
+            {"value": 2.8, "numerator": 7, "denominator": 25_000},
+            rate_per(7, 25_000),
+        ),
+        (
+            Unit.MEAN_DAYS,
+            {"value": 120.0, "numerator": 3000, "denominator": 25, "sd": 30.0},
+            mean_interval(120, 30, 25),
+        ),
+        # no data, a zero denominator, a mean without its sd: no interval
+        (Unit.COUNT, {"value": None}, None),
+        (Unit.PERCENT, {"value": None, "numerator": 0, "denominator": 0}, None),
+        (Unit.MEAN_DAYS, {"value": 120.0, "numerator": 120, "denominator": 1, "sd": None}, None),
+        (Unit.RATE_PER_10000, {"value": 2.8, "numerator": None, "denominator": 25_000}, None),
+    ],
+)
+def test_it_picks_the_interval_by_the_results_unit(
+    unit: Unit, kwargs: dict[str, float | None], expected: Interval | None
+) -> None:
+    assert interval_for(unit, **kwargs) == expected  # type: ignore[arg-type]
+
+
+def test_it_picks_the_level_for_a_results_interval() -> None:
+    assert interval_for(Unit.COUNT, value=30.0, level=LEVEL_998) == poisson_count(30, LEVEL_998)

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 from scipy.stats import chi2, norm
 
+from safeplan.engine.catalogue import Unit
+
 LEVEL_95 = 0.95
 LEVEL_998 = 0.998
 
@@ -127,6 +129,39 @@ def mean_interval(mean: float, sd: float, n: float, level: float = LEVEL_95) -> 
     _check_positive(n, "n")
     half = z_value(level) * sd / math.sqrt(n)
     return Interval(mean - half, mean + half)
+
+
+def interval_for(
+    unit: Unit,
+    *,
+    value: float | None,
+    numerator: float | None = None,
+    denominator: float | None = None,
+    sd: float | None = None,
+    level: float = LEVEL_95,
+) -> Interval | None:
+    """A stored result's interval by its unit, or None where it cannot be computed.
+
+    count → :func:`poisson_count` of the value; percent → :func:`wilson_percent`
+    of numerator / denominator; rate per 10,000 → :func:`rate_per` of numerator
+    in denominator; mean days → :func:`mean_interval` with ``sd`` and n =
+    denominator. No value, a zero denominator or a missing sd gives None.
+    """
+    if value is None or math.isnan(value):
+        return None
+    if unit == Unit.COUNT:
+        return poisson_count(value, level)
+    if denominator is None or denominator <= 0:
+        return None
+    if unit == Unit.MEAN_DAYS:
+        return (
+            None if sd is None or math.isnan(sd) else mean_interval(value, sd, denominator, level)
+        )
+    if numerator is None:
+        return None
+    if unit == Unit.PERCENT:
+        return wilson_percent(numerator, denominator, level)
+    return rate_per(numerator, denominator, 10_000, level)
 
 
 def _exact_poisson(x: float, level: float) -> Interval:
