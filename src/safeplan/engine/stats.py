@@ -6,8 +6,8 @@ Poisson intervals for counts below 10 and Byar's approximation from 10, and a
 normal interval for means. Levels are 95% and 99.8% (``LEVEL_95``,
 ``LEVEL_998``); any level strictly between 0 and 1 is accepted.
 
->>> wilson(7, 40).percent().rounded(1)
-Interval(lower=8.7, upper=32.0)
+>>> wilson(7, 40).percent().rounded(2)
+Interval(lower=8.75, upper=31.95)
 >>> rate_per(7, 25_000).rounded(2)
 Interval(lower=1.13, upper=5.77)
 """
