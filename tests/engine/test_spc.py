@@ -17,6 +17,7 @@ from safeplan.engine.spc import (
     clip_for_display,
     possible_range,
     spc_chart,
+    spc_points,
 )
 
 INC, RED, TRACK = Direction.INCREASE, Direction.REDUCE, Direction.TRACK
@@ -547,3 +548,28 @@ def test_a_baseline_longer_than_the_series_is_ignored_with_a_warning() -> None:
     chart = spc_chart(points([*BASELINE, 9.5]), SpcSettings(INC, baseline_points=20))
     assert {r.partition for r in chart.rows} == {1}
     assert chart.warnings == ("baseline of 20 points is longer than the series: ignored",)
+
+
+# --- building points from stored results -----------------------------------------------------
+
+
+def test_months_without_data_are_not_points_and_marks_move_to_a_point() -> None:
+    values = {month(0): 5.0, month(1): None, month(2): 7.0, month(3): None, month(4): 6.0}
+    built = spc_points(
+        values,
+        ghosts={month(2): "system outage", month(1): "no data anyway"},
+        recalculations={month(3): "new front door"},
+        baseline_end=month(3),
+    )
+    assert [p.month for p in built] == [month(0), month(2), month(4)]
+    assert [p.ghost for p in built] == [False, True, False]
+    # a recalculation in an empty month starts with the next point
+    assert [p.recalculate for p in built] == [False, False, True]
+    # a baseline ending in an empty month ends at the point before
+    assert [p.baseline_end for p in built] == [False, True, False]
+    assert [p.note for p in built] == ["", "system outage", "new front door"]
+
+
+def test_a_recalculation_after_the_last_point_is_dropped() -> None:
+    built = spc_points({month(0): 1.0}, recalculations={month(5): "later"})
+    assert [p.recalculate for p in built] == [False]

@@ -212,6 +212,50 @@ def spc_chart(points: Sequence[SpcPoint], settings: SpcSettings) -> SpcChart:
     return SpcChart(tuple(rows), run_chart, variation, assurance, tuple(warnings))
 
 
+def spc_points(
+    values: Mapping[date, float | None],
+    *,
+    ghosts: Mapping[date, str] | None = None,
+    recalculations: Mapping[date, str] | None = None,
+    baseline_end: date | None = None,
+) -> list[SpcPoint]:
+    """A measure's monthly values and the person-set marks (month → reason) as chart points.
+
+    A month with no value is not a point and the series closes up around it; a
+    mark on such a month moves to the nearest point it still means: a
+    recalculation to the next point, a baseline end to the previous one, and a
+    ghost is dropped with its month.
+    """
+    present = {m: v for m, v in values.items() if v is not None}
+    months = sorted(present)
+    ghost_notes = ghosts or {}
+    recalc_notes: dict[date, str] = {}
+    for day, why in (recalculations or {}).items():
+        moved = _next_month(months, day)
+        if moved is not None:
+            recalc_notes[moved] = why
+    end_at = None if baseline_end is None else _previous_month(months, baseline_end)
+    return [
+        SpcPoint(
+            month=m,
+            value=float(present[m]),
+            ghost=m in ghost_notes,
+            recalculate=m in recalc_notes,
+            baseline_end=m == end_at,
+            note="; ".join(w for w in (ghost_notes.get(m), recalc_notes.get(m)) if w),
+        )
+        for m in months
+    ]
+
+
+def _next_month(months: Sequence[date], day: date) -> date | None:
+    return next((m for m in months if m >= day), None)
+
+
+def _previous_month(months: Sequence[date], day: date) -> date | None:
+    return next((m for m in reversed(months) if m <= day), None)
+
+
 def possible_range(unit: Unit) -> tuple[float | None, float | None]:
     """The values a measure can take: counts, means and rates ≥ 0; percentages 0–100."""
     if unit == Unit.PERCENT:
