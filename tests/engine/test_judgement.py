@@ -245,3 +245,26 @@ def test_action_rag_rejects_bad_input(
 ) -> None:
     with pytest.raises(ValueError, match=message):
         action_rag(status, start, due, percent, date(2019, 2, 1))
+
+
+@pytest.mark.parametrize(
+    ("value", "tgt", "direction", "expected"),
+    [
+        # 0.7 − 10% is 0.63 exactly, although 0.7 - 0.07 is 0.6299999… in floating point
+        (0.63, target(0.7, 10, percent=True), INC, "amber"),
+        # 0.1 + 0.2 is 0.30000000000000004: just over a reduce target of 0.3 + 0 tolerance
+        (0.1 + 0.2, target(0.3, 0), RED, "red"),
+        (0.3, target(0.1, 0.2), RED, "amber"),
+    ],
+)
+def test_rag_thresholds_are_exact_on_the_numbers_as_written(
+    value: float, tgt: Target, direction: Direction, expected: str
+) -> None:
+    assert rag(value, tgt, direction) == expected
+
+
+def test_action_performance_on_the_amber_boundary_is_exact() -> None:
+    # 30 of 100 days: 30% expected; 21% complete is exactly 70% performance → amber
+    start, due = HUNDRED_DAYS
+    assert action_rag("in progress", start, due, 21.0, date(2019, 1, 31)) == "amber"
+    assert action_rag("in progress", start, due, 27.0, date(2019, 1, 31)) == "green"

@@ -1,7 +1,10 @@
 """Judging a result: RAG against targets, direction of travel, benchmarks, action RAG.
 
 The rules are those of ``scorecard.md``. Everything compares at full precision,
-never at the displayed rounding; a missing value is never treated as 0.
+never at the displayed rounding; a missing value is never treated as 0. RAG
+thresholds are computed exactly on the numbers as written (their shortest
+decimal form), so 0.63 against a target of 0.7 with a 10% tolerance is amber,
+not red by a rounding error.
 
 >>> rag(72.0, Target(value=75.0, tolerance=5.0, effective_from=date(2018, 4, 1)), Direction.INCREASE)
 'amber'
@@ -15,6 +18,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from fractions import Fraction
 from typing import Literal
 
 from safeplan.engine.catalogue import Direction
@@ -32,8 +36,8 @@ NOT_RATED: Rag = "not rated"
 #: Action statuses (scorecard.md, "Action plans").
 ACTION_STATUSES = ("not started", "in progress", "complete", "deferred", "ongoing")
 #: Action performance thresholds: % complete ÷ expected %.
-ACTION_GREEN_FROM = 0.9
-ACTION_AMBER_FROM = 0.7
+ACTION_GREEN_FROM = Fraction(9, 10)
+ACTION_AMBER_FROM = Fraction(7, 10)
 
 
 @dataclass(frozen=True)
@@ -64,11 +68,11 @@ class Target:
             )
 
     @property
-    def absolute_tolerance(self) -> float:
+    def absolute_tolerance(self) -> Fraction:
         """The tolerance in the measure's unit: a percentage tolerance is taken of |target|."""
         if self.tolerance_is_percent:
-            return abs(self.value) * self.tolerance / 100
-        return self.tolerance
+            return abs(_exact(self.value)) * _exact(self.tolerance) / 100
+        return _exact(self.tolerance)
 
     def in_force_on(self, day: date) -> bool:
         """True when ``effective_from <= day <= effective_to`` (an open end runs on)."""
@@ -114,14 +118,14 @@ def rag(value: float | None, target: Target | None, direction: Direction) -> Rag
     """
     if value is None or math.isnan(value) or target is None or direction == Direction.TRACK:
         return NOT_RATED
-    tolerance = target.absolute_tolerance
+    exact, goal, tolerance = _exact(value), _exact(target.value), target.absolute_tolerance
     if direction == Direction.INCREASE:
-        if value >= target.value:
+        if exact >= goal:
             return "green"
-        return "amber" if value >= target.value - tolerance else "red"
-    if value <= target.value:
+        return "amber" if exact >= goal - tolerance else "red"
+    if exact <= goal:
         return "green"
-    return "amber" if value <= target.value + tolerance else "red"
+    return "amber" if exact <= goal + tolerance else "red"
 
 
 def direction_of_travel(
@@ -205,10 +209,10 @@ def action_rag(
 
 def _action_performance_rag(percent: float, start: date, due: date, as_at: date) -> ActionRag:
     planned = (due - start).days
-    expected = 1.0 if planned == 0 else (as_at - start).days / planned
+    expected = Fraction(1) if planned == 0 else Fraction((as_at - start).days, planned)
     if expected == 0:
         return "green"
-    performance = (percent / 100) / expected
+    performance = _exact(percent) / 100 / expected
     if performance >= ACTION_GREEN_FROM:
         return "green"
     return "amber" if performance >= ACTION_AMBER_FROM else "red"
@@ -219,3 +223,8 @@ def _checked_percent(percent_complete: float | None) -> float:
     if math.isnan(percent) or not 0 <= percent <= 100:
         raise ValueError(f"% complete must be between 0 and 100, not {percent_complete}")
     return percent
+
+
+def _exact(value: float) -> Fraction:
+    """A number as the decimal it prints as (0.7 is 7/10, not the nearest binary fraction)."""
+    return Fraction(repr(float(value)))
