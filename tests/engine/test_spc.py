@@ -573,3 +573,14 @@ def test_months_without_data_are_not_points_and_marks_move_to_a_point() -> None:
 def test_a_recalculation_after_the_last_point_is_dropped() -> None:
     built = spc_points({month(0): 1.0}, recalculations={month(5): "later"})
     assert [p.recalculate for p in built] == [False]
+
+
+def test_a_one_point_partition_has_a_mean_but_no_limits_and_no_assurance() -> None:
+    chart = spc_chart(
+        points([*BASELINE, 9.5, 30.0], recalculate=[13]),
+        SpcSettings(INC, targets={month(13): 5.0}),
+    )
+    last = chart.rows[-1]
+    assert (last.mean, last.upl, last.lpl, last.moving_range) == (30.0, None, None, None)
+    assert (chart.variation, chart.assurance) == ("common_cause", None)
+    assert chart.warnings == ("partition starting 2020-05 has fewer than 12 points (1)",)
