@@ -6,8 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from safeplan.datasets.schema import DATASETS
-from safeplan.imports.selectors import record_counts
 from safeplan.plans.selectors import plan_active
+from safeplan.records.selectors import record_counts
 
 
 def plan_page(request: HttpRequest) -> HttpResponse:
