@@ -367,7 +367,7 @@ def _partition_warnings(
         if live < settings.minimum_partition_points:
             out.append(
                 f"partition starting {_ym(points[s.start].month)} has fewer than "
-                f"{settings.minimum_partition_points} points ({live})"
+                f"{settings.minimum_partition_points} points"
             )
     return out
 
