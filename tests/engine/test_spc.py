@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given
@@ -584,3 +584,43 @@ def test_a_one_point_partition_has_a_mean_but_no_limits_and_no_assurance() -> No
     assert (last.mean, last.upl, last.lpl, last.moving_range) == (30.0, None, None, None)
     assert (chart.variation, chart.assurance) == ("common_cause", None)
     assert chart.warnings == ("partition starting 2020-05 has fewer than 12 points",)
+
+
+# --- Making Data Count's own annotated sample data -------------------------------------------
+
+# The weekly sample series shipped in NHS England's MDC SPC SQL query (metric M1, a rate
+# "for improvement"), with the special causes its annotations point at. MDC's defaults
+# then were runs of 7, so these run with shift_points = trend_points = 7.
+MDC_SAMPLES = {
+    "TOTAL": [0.922, 0.928, 0.93, 0.926, 0.926, 0.923, 0.921, 0.918, 0.925, 0.91, 0.92, 0.924, 0.923,
+              0.92, 0.925, 0.928, 0.927, 0.921, 0.918, 0.921, 0.925, 0.939, 0.929, 0.927, 0.925, 0.926],
+    "Department A": [0.972, 0.965, 0.966, 0.974, 0.97, 0.971, 0.977, 0.97, 0.97, 0.968, 0.965, 0.96, 0.967,
+                     0.97, 0.981, 0.977, 0.976, 0.97, 0.973, 0.975, 0.977, 0.98, 0.978, 0.98, 0.973, 0.97],
+    "Department B": [0.965, 0.956, 0.963, 0.952, 0.947, 0.951, 0.956, 0.958, 0.962, 0.965, 0.967, 0.961, 0.958,
+                     0.947, 0.952, 0.963, 0.961, 0.96, 0.957, 0.956, 0.955, 0.952, 0.959, 0.963, 0.954, 0.956],
+    "Department C": [0.913, 0.911, 0.912, 0.909, 0.912, 0.923, 0.905, 0.923, 0.912, 0.905, 0.905, 0.898, 0.901,
+                     0.915, 0.91, 0.905, 0.912, 0.91, 0.907, 0.915, 0.912, 0.909, 0.92, 0.923, 0.924, 0.923],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("series", "rule", "flagged"),
+    [
+        # "Below lower process limit" (8 Mar) and "Above upper process limit" (31 May)
+        ("TOTAL", "astronomical", [9, 21]),
+        # "Start of seven points below mean" (22 Feb) and "... above mean" (10 May)
+        ("Department A", "shift", [*range(7, 14), *range(18, 25)]),
+        # "Start of seven points increasing" (1 Feb) and "... decreasing" (19 Apr)
+        ("Department B", "trend", [*range(4, 11), *range(15, 22)]),
+        # "Two out of three ... with the other point on the same side of the mean" (22 Mar)
+        # and "Three out of three points within two-to-three sigma lines" (14 Jun)
+        ("Department C", "two_of_three", [11, 12, 23, 24, 25]),
+    ],
+)
+def test_it_finds_the_special_causes_annotated_in_mdcs_sample_data(
+    series: str, rule: str, flagged: list[int]
+) -> None:
+    start = date(2021, 1, 4)
+    pts = [SpcPoint(start + timedelta(weeks=i), v) for i, v in enumerate(MDC_SAMPLES[series])]
+    chart = spc_chart(pts, SpcSettings(INC, shift_points=7, trend_points=7))
+    assert [i for i, r in enumerate(chart.rows) if rule in r.rules] == flagged
