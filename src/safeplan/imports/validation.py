@@ -172,6 +172,7 @@ class RowValidator:
         present = {col.name for _, col in layout.columns}
         self.absent = [col.name for col in dataset.columns if col.name not in present]
         self.ordered = [col for col in dataset.columns if col.not_before]
+        self.transformed = [c for c in dataset.columns if c.truncate_to_month or c.pseudonymise]
         self._unnamed_reported: set[int] = set()
 
     def validate(
@@ -197,7 +198,7 @@ class RowValidator:
         return ValidRow(self._record_id(stored), stored), []
 
     def _value(self, col: Column, parse: Parser, cell: Cell) -> object:
-        if is_blank(cell):
+        if cell is None or (isinstance(cell, str) and not cell.strip()):
             if col.required:
                 raise InvalidValue("R-V01", "is required but blank")
             return None
@@ -207,7 +208,9 @@ class RowValidator:
         return value
 
     def _unnamed_problems(self, row: int, cells: Sequence[Cell]) -> list[ImportProblem]:
-        problems = []
+        problems: list[ImportProblem] = []
+        if len(self._unnamed_reported) == len(self.layout.unnamed):
+            return problems  # the usual case: nothing (left) to report
         for position in self.layout.unnamed:
             if (
                 position in self._unnamed_reported
@@ -244,7 +247,7 @@ class RowValidator:
         return problems
 
     def _stored(self, values: dict[str, object]) -> dict[str, object]:
-        for col in self.dataset.columns:
+        for col in self.transformed:
             value = values[col.name]
             if col.truncate_to_month and isinstance(value, date):
                 values[col.name] = value.replace(day=1)

@@ -115,6 +115,11 @@ def parse_date(cell: Cell) -> date:
     if isinstance(cell, date):
         return _in_range(cell)
     text = cell_text(cell)
+    if len(text) == 10 and text[4] == "-" and text[7] == "-" and text.isascii():
+        try:  # the common case, quickly; anything odd falls through to the patterns
+            return _in_range(date.fromisoformat(text))
+        except ValueError:
+            pass
     if match := _ISO_DATE.match(text):
         year, month, day = (int(g) for g in match.groups())
         return _checked_date(year, month, day, "R-V02", "a date")
