@@ -624,3 +624,59 @@ def test_it_finds_the_special_causes_annotated_in_mdcs_sample_data(
     pts = [SpcPoint(start + timedelta(weeks=i), v) for i, v in enumerate(MDC_SAMPLES[series])]
     chart = spc_chart(pts, SpcSettings(INC, shift_points=7, trend_points=7))
     assert [i for i, r in enumerate(chart.rows) if rule in r.rules] == flagged
+
+
+# Department D: "Start of decrease (concern) while still above mean (improvement)" on 1 Mar
+# and "Start of increase (improvement) while still below mean (concern)" on 26 Apr.
+MDC_DEPARTMENT_D = [0.971, 0.973, 0.978, 0.979, 0.981, 0.985, 0.987, 0.991, 0.993, 0.987, 0.982, 0.98, 0.979,
+                    0.972, 0.964, 0.962, 0.958, 0.96, 0.961, 0.963, 0.964, 0.965, 0.966, 0.968, 0.97, 0.972]  # fmt: skip
+
+
+def test_it_marks_the_conflicts_annotated_in_mdcs_sample_data() -> None:
+    start = date(2021, 1, 4)
+    pts = [SpcPoint(start + timedelta(weeks=i), v) for i, v in enumerate(MDC_DEPARTMENT_D)]
+    chart = spc_chart(pts, SpcSettings(INC, shift_points=7, trend_points=7))
+    assert [i for i, r in enumerate(chart.rows) if r.conflict] == [*range(8, 13), *range(16, 26)]
+    assert chart.variation == "concern_low"
+
+
+# Metric M2 (a count "for improvement" downwards, target 12): a baseline to December 2017,
+# limits recalculated from September 2019, October 2020 ghosted.
+MDC_M2 = [13, 16, 14, 13, 15, 16, 18, 16, 17, 15, 13, 16, 15, 14, 13, 16, 19, 17, 12, 14, 17, 19, 16, 17,
+          16, 13, 18, 22, 19, 19, 18, 19, 17, 21, 20, 14, 18, 17, 15, 16, 19, 21, 17, 14,
+          8, 6, 5, 3, 5, 4, 6, 5, 4, 6, 7, 5, 5, 27, 6, 2, 5, 7, 5, 4, 5, 6]  # fmt: skip
+
+
+def test_mdcs_sample_with_a_baseline_a_recalculation_and_a_ghost() -> None:
+    months = [date(2016 + i // 12, i % 12 + 1, 1) for i in range(len(MDC_M2))]
+    pts = [
+        SpcPoint(
+            m,
+            float(v),
+            ghost=m == date(2020, 10, 1),
+            recalculate=m == date(2019, 9, 1),
+            baseline_end=m == date(2017, 12, 1),
+        )
+        for m, v in zip(months, MDC_M2, strict=True)
+    ]
+    chart = spc_chart(pts, SpcSettings(RED, targets=dict.fromkeys(months, 12.0)))
+    rows = {r.month: r for r in chart.rows}
+    baseline, carried, recalculated = (
+        rows[date(2016, 1, 1)],
+        rows[date(2018, 1, 1)],
+        rows[date(2019, 9, 1)],
+    )
+    # the baseline's 24 points set the lines of 2018-01 to 2019-08
+    assert baseline.mean == pytest.approx(371 / 24)
+    assert (carried.mean, carried.upl) == (baseline.mean, baseline.upl)
+    # the recalculated lines leave out the ghosted 27
+    assert recalculated.mean == pytest.approx(109 / 21)
+    flagged = {r.month: r.rules for r in chart.rows if r.rules}
+    assert flagged[date(2018, 4, 1)] == ("astronomical", "shift")
+    assert flagged[date(2018, 10, 1)] == ("shift", "two_of_three")
+    # the fall from 21 to 3 is a trend that runs across the recalculation
+    assert [m for m, rules in flagged.items() if "trend" in rules] == [
+        date(2019, 6, 1), date(2019, 7, 1), date(2019, 8, 1),
+        date(2019, 9, 1), date(2019, 10, 1), date(2019, 11, 1), date(2019, 12, 1),
+    ]  # fmt: skip
+    assert (chart.variation, chart.assurance) == ("common_cause", "pass")
