@@ -34,6 +34,7 @@ def test_it_sets_up_the_database_builds_the_county_and_then_keeps_it(tmp_path: P
         assert f"  {dataset} " in output
     assert "measures computed in" in output
     assert (tmp_path / "referrals.csv").exists()
+    assert "Demo sign-ins" in output
     batches, referrals = ImportBatch.objects.count(), current_referrals()
     assert batches == len(IMPORT_ORDER)
 

@@ -56,7 +56,8 @@ def demo(
 
     Runs `safeplan init`, then, if the database holds no records yet (or with
     --rebuild), generates the twelve datasets and imports them through the
-    importer. Everything it builds is invented.
+    importer, prints the demo users' sign-ins and serves. Everything it
+    builds is invented.
     """
     from safeplan.cli import setup_django
 
@@ -70,6 +71,9 @@ def demo(
         )
     ctx.invoke(_sibling(ctx, "init"))
     _build_unless_filled(seed=seed, scale=scale, out=out, rebuild=rebuild)
+    from safeplan.accounts.cli import demo_users_echo
+
+    demo_users_echo()
     if not no_serve:
         ctx.invoke(_sibling(ctx, "serve"), host=host, port=port)
 
