@@ -680,3 +680,15 @@ def test_mdcs_sample_with_a_baseline_a_recalculation_and_a_ghost() -> None:
         date(2019, 9, 1), date(2019, 10, 1), date(2019, 11, 1), date(2019, 12, 1),
     ]  # fmt: skip
     assert (chart.variation, chart.assurance) == ("common_cause", "pass")
+
+
+def test_moving_range_outlier_screening_is_off_by_default_and_mdcs_when_on() -> None:
+    values = [10.0, 11.0] * 6 + [10.0, 40.0]  # twelve moving ranges of 1, then one of 30
+    plain = spc_chart(points(values), SpcSettings(INC))
+    screened = spc_chart(points(values), SpcSettings(INC, exclude_moving_range_outliers=True))
+    assert plain.rows[0].mean == pytest.approx(176 / 14)
+    assert plain.rows[0].upl == pytest.approx(176 / 14 + 2.66 * 42 / 13)
+    # 30 > 3.267 × 42/13: left out of MR̄, and the point it ends is left out of the mean
+    assert screened.rows[0].mean == pytest.approx(136 / 13)
+    assert screened.rows[0].upl == pytest.approx(136 / 13 + 2.66)
+    assert "astronomical" in screened.rows[-1].rules

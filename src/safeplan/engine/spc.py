@@ -60,6 +60,8 @@ Conflict = Literal["improvement", "concern"]
 #: Process limits sit 2.66·MR̄ from the mean (3 / d₂ with d₂ = 1.128); the two-sigma lines at 2/3 of that.
 LIMIT_FACTOR = Fraction(266, 100)
 TWO_SIGMA_FACTOR = LIMIT_FACTOR * 2 / 3
+#: A moving range above 3.267·MR̄ (D₄) is an outlier when screening is on.
+MR_OUTLIER_FACTOR = Fraction(3267, 1000)
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,7 @@ class SpcSettings:
     trend_points: int = 6
     minimum_points: int = 13
     minimum_partition_points: int = 12
+    exclude_moving_range_outliers: bool = False
 
     def __post_init__(self) -> None:
         if self.conflict not in ("improvement", "concern"):
@@ -198,7 +201,8 @@ def spc_chart(points: Sequence[SpcPoint], settings: SpcSettings) -> SpcChart:
     _check_points(points)
     warnings: list[str] = []
     segments = _segments(points, settings, warnings)
-    lines = {s.number: _segment_lines(points, s) for s in segments}
+    screen = settings.exclude_moving_range_outliers
+    lines = {s.number: _segment_lines(points, s, screen) for s in segments}
     live = sum(not p.ghost for p in points)
     run_chart = live < settings.minimum_points
     if run_chart:
@@ -345,14 +349,29 @@ def _segments(
     return segments
 
 
-def _segment_lines(points: Sequence[SpcPoint], segment: _Segment) -> _Lines:
-    """Mean and mean moving range from a partition's own non-ghosted values."""
+def _segment_lines(points: Sequence[SpcPoint], segment: _Segment, screen: bool) -> _Lines:
+    """Mean and mean moving range from a partition's own non-ghosted values.
+
+    With moving-range outlier screening (MDC's ``@ExcludeMovingRangeOutliers``,
+    off by default) moving ranges above 3.267·MR̄ are left out of MR̄, and the
+    points they end are left out of the mean.
+    """
     values = [_exact(p.value) for p in points[segment.start : segment.stop] if not p.ghost]
     if not values:
         return _Lines.of(None, None)
     ranges = [abs(b - a) for a, b in itertools.pairwise(values)]
-    mr_bar = sum(ranges, Fraction(0)) / len(ranges) if ranges else None
-    return _Lines.of(sum(values, Fraction(0)) / len(values), mr_bar)
+    if not ranges:
+        return _Lines.of(_mean(values), None)
+    mr_bar = _mean(ranges)
+    if not screen:
+        return _Lines.of(_mean(values), mr_bar)
+    cap = MR_OUTLIER_FACTOR * mr_bar
+    kept = [values[0]] + [v for v, r in zip(values[1:], ranges, strict=True) if r <= cap]
+    return _Lines.of(_mean(kept), _mean([r for r in ranges if r <= cap]))
+
+
+def _mean(numbers: Sequence[Fraction]) -> Fraction:
+    return sum(numbers, Fraction(0)) / len(numbers)
 
 
 def _partition_warnings(
