@@ -12,8 +12,9 @@ from django.conf import settings
 
 
 def test_check_deploy_is_clean_under_production_settings() -> None:
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {
-        **os.environ,
+        **inherited,
         "SAFEPLAN_MODE": "production",
         "SECRET_KEY": secrets.token_urlsafe(60),
         "ALLOWED_HOSTS": "example.org",

@@ -13,16 +13,10 @@ Every test here is marked ``browser`` and skipped, with the reason, when
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-
-# Playwright's sync API runs an event loop in this thread; Django's ORM refuses
-# to run beside one unless told that this (test-only) use is safe.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from safeplan.accounts.roles import Role
@@ -51,9 +45,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                 item.add_marker(pytest.mark.skip(reason=f"{CHROMIUM} is not installed"))
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
+@pytest.fixture(scope="module")
+def browser(django_db_setup: None) -> Iterator[Browser]:
+    """Headless Chromium for one module.
+
+    Playwright's sync API keeps an event loop in this thread, beside which
+    Django refuses database work unless told that this (test-only) use is safe.
+    So the test database is created before the browser starts, and the
+    permission lasts exactly as long as the browser: it leaks into no other module.
+    """
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
         )
