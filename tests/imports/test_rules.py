@@ -182,6 +182,16 @@ def test_it_reports_values_under_a_column_without_a_name_once(tmp_path: Path) ->
     ]
 
 
+def test_it_reports_values_beyond_the_last_named_column(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text(
+        "referral_id,child_id,referral_date\nR1,C1,2024-01-01,,extra\nR2,C1,2024-01-01,\n"
+    )
+    [problem] = run_import("referrals", path).problems
+    assert (problem.rule, problem.row, problem.value) == ("R-H04", 2, "extra")
+    assert "column 5" in problem.message
+
+
 def test_it_ignores_a_column_without_a_name_that_holds_nothing(tmp_path: Path) -> None:
     path = write_csv(
         tmp_path / "r.csv",

@@ -15,6 +15,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from safeplan.datasets.schema import DATASETS
+from safeplan.imports import services
 from safeplan.imports.services import import_file
 from safeplan.records.models import RECORD_MODELS, ImportBatch
 from tests.imports.conftest import (
@@ -106,26 +107,20 @@ def test_it_reports_every_problem_of_a_file_in_one_pass(csv_file: Callable[..., 
     ]
 
 
-def test_nothing_from_a_rejected_file_is_stored(csv_file: Callable[..., Path]) -> None:
+def test_nothing_from_a_rejected_file_is_stored(
+    csv_file: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(services, "CHUNK_ROWS", 50)  # the bad row comes after chunks written
     run_import("referrals", csv_file([referral("R1"), referral("R2")], name="first.csv"))
-    before = list(
-        Referral.objects.values_list(
-            "id", "record_id", "is_current", "batch_id", "superseded_by_id"
-        )
-    )
-    rows = [referral(f"R{i}") for i in range(12_000)] + [referral("X", when="never")]
-    outcome = run_import("referrals", csv_file(rows, name="second.csv"))  # past two chunks written
+    columns = ("id", "record_id", "is_current", "batch_id", "superseded_by_id")
+    before = list(Referral.objects.values_list(*columns))
+    rows = [referral(f"R{i}") for i in range(120)] + [referral("X", when="never")]
+    outcome = run_import("referrals", csv_file(rows, name="second.csv"))
     assert not outcome.accepted
-    after = list(
-        Referral.objects.values_list(
-            "id", "record_id", "is_current", "batch_id", "superseded_by_id"
-        )
-    )
-    assert after == before
+    assert list(Referral.objects.values_list(*columns)) == before
     rejected = ImportBatch.objects.get(file_name="second.csv")
-    assert (rejected.status, rejected.rows_read, rejected.records_stored) == ("rejected", 12_001, 0)
-    assert rejected.errors[0]["rule"] == "R-V02"
-    assert rejected.errors[0]["row"] == 12_002
+    assert (rejected.status, rejected.rows_read, rejected.records_stored) == ("rejected", 121, 0)
+    assert (rejected.errors[0]["rule"], rejected.errors[0]["row"]) == ("R-V02", 122)
 
 
 def test_an_accepted_file_records_its_provenance(csv_file: Callable[..., Path]) -> None:
@@ -163,12 +158,13 @@ def test_a_header_only_file_is_accepted_with_no_rows(tmp_path: Path) -> None:
     )
 
 
-def test_it_reports_progress_as_rows_are_read(csv_file: Callable[..., Path]) -> None:
+def test_it_reports_progress_as_rows_are_read(
+    csv_file: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(services, "CHUNK_ROWS", 50)
     seen: list[int] = []
-    run_import(
-        "referrals", csv_file([referral(f"R{i}") for i in range(10_001)]), progress=seen.append
-    )
-    assert seen == [5_000, 10_000, 10_001]
+    run_import("referrals", csv_file([referral(f"R{i}") for i in range(101)]), progress=seen.append)
+    assert seen == [50, 100, 101]
 
 
 def test_the_after_accept_hook_runs_once_the_import_is_committed(

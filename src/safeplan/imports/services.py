@@ -441,6 +441,7 @@ class _Load:
             )
 
     def _accept(self, stored: int) -> None:
+        _serialise_acceptance(self.dataset.name)
         superseded = self._supersede()
         self.model._default_manager.filter(batch=self.batch).update(is_current=True)
         covers = self.request.covers
@@ -470,6 +471,24 @@ class _Load:
         )
         in_window = in_window.filter(_in_window(self.dataset, self.request.covers))
         return replaced + in_window.update(is_current=False, superseded_by=self.batch)
+
+
+_LOCK_NAMESPACE = 0x5AFE  # first key of the PostgreSQL advisory locks taken here
+
+
+def _serialise_acceptance(dataset: str) -> None:
+    """Let concurrent imports of one dataset supersede and flip their records in turn.
+
+    Without it, two files holding the same record id could both make it current
+    and the second would fail on the one-current-version index. On PostgreSQL a
+    transaction-scoped advisory lock; SQLite already admits one writer at a time.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)",
+                [_LOCK_NAMESPACE, list(DATASETS).index(dataset)],
+            )
 
 
 def _in_window(dataset: Dataset, covers: tuple[date, date]) -> models.Q:

@@ -91,6 +91,7 @@ class Layout:
 
     columns: tuple[tuple[int, Column], ...]
     unnamed: tuple[int, ...]
+    width: int = 0  # header cells; a row's cells beyond them have no name either
 
 
 def _unknown_column(name: str, raw: str, dataset: Dataset, where: Where) -> ImportProblem:
@@ -132,7 +133,7 @@ def check_header(
         for name in dataset.required_columns
         if name not in found
     ]
-    return Layout(tuple(columns), tuple(unnamed)), problems
+    return Layout(tuple(columns), tuple(unnamed), len(header)), problems
 
 
 # --- rows --------------------------------------------------------------------
@@ -208,15 +209,15 @@ class RowValidator:
         return value
 
     def _unnamed_problems(self, row: int, cells: Sequence[Cell]) -> list[ImportProblem]:
+        """R-H04, once per column: values under a blank header cell or beyond the header."""
+        unnamed = [p for p in self.layout.unnamed if p not in self._unnamed_reported]
+        if len(cells) > self.layout.width:
+            unnamed += [
+                p for p in range(self.layout.width, len(cells)) if p not in self._unnamed_reported
+            ]
         problems: list[ImportProblem] = []
-        if len(self._unnamed_reported) == len(self.layout.unnamed):
-            return problems  # the usual case: nothing (left) to report
-        for position in self.layout.unnamed:
-            if (
-                position in self._unnamed_reported
-                or position >= len(cells)
-                or is_blank(cells[position])
-            ):
+        for position in unnamed:
+            if position >= len(cells) or is_blank(cells[position]):
                 continue
             self._unnamed_reported.add(position)
             problems.append(
