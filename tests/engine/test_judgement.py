@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from safeplan.engine.catalogue import Direction
 from safeplan.engine.judgement import (
@@ -268,3 +270,34 @@ def test_action_performance_on_the_amber_boundary_is_exact() -> None:
     start, due = HUNDRED_DAYS
     assert action_rag("in progress", start, due, 21.0, date(2019, 1, 31)) == "amber"
     assert action_rag("in progress", start, due, 27.0, date(2019, 1, 31)) == "green"
+
+
+# --- properties ------------------------------------------------------------------------------
+
+RANK = {"red": 0, "amber": 1, "green": 2}
+finite = st.floats(-1e6, 1e6, allow_nan=False)
+
+
+@given(finite, finite, finite, st.floats(0, 1e3))
+def test_a_better_value_never_gets_a_worse_rag(a: float, b: float, goal: float, tol: float) -> None:
+    low, high = sorted((a, b))
+    tgt = Target(value=goal, tolerance=tol, effective_from=APRIL_2018)
+    assert RANK[rag(high, tgt, INC)] >= RANK[rag(low, tgt, INC)]
+    assert RANK[rag(low, tgt, RED)] >= RANK[rag(high, tgt, RED)]
+
+
+@given(finite, st.floats(0, 1e3), finite, st.floats(0, 1e3))
+def test_swapping_the_periods_reverses_the_direction_of_travel(
+    a: float, wa: float, b: float, wb: float
+) -> None:
+    first, second = Interval(a - wa, a + wa), Interval(b - wb, b + wb)
+    reverse = {
+        "improving": "worsening",
+        "worsening": "improving",
+        "higher": "lower",
+        "lower": "higher",
+    }
+    for direction in (INC, RED, TRACK):
+        forward = direction_of_travel(second, first, b, a, direction)
+        backward = direction_of_travel(first, second, a, b, direction)
+        assert backward == reverse.get(forward, forward)
