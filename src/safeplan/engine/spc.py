@@ -91,7 +91,7 @@ class SpcSettings:
 
     direction: Direction
     conflict: Conflict = "concern"
-    targets: Mapping[date, float] = field(default_factory=lambda: MappingProxyType({}))
+    targets: Mapping[date, float] = field(default_factory=lambda: MappingProxyType({}), hash=False)
     baseline_points: int | None = None
     shift_points: int = 6
     trend_points: int = 6
