@@ -14,7 +14,7 @@ from safeplan.datasets.schema import RULES
 from safeplan.imports import services
 from safeplan.imports.services import InvalidCovers, parse_covers
 from safeplan.records.models import RECORD_MODELS, ImportBatch
-from tests.imports.conftest import GOOD_ROWS, rules_of, run_import, write_csv
+from tests.imports.conftest import GOOD_ROWS, rules_of, run_import, write_csv, write_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -220,6 +220,20 @@ def test_it_rejects_an_empty_file(tmp_path: Path, content: bytes) -> None:
     assert outcome.batch.status == ImportBatch.Status.REJECTED
 
 
+def test_it_rejects_a_workbook_whose_sheet_is_empty(tmp_path: Path) -> None:
+    import openpyxl
+
+    openpyxl.Workbook().save(tmp_path / "empty.xlsx")
+    [problem] = run_import("referrals", tmp_path / "empty.xlsx").problems
+    assert (problem.rule, problem.sheet) == ("R-F01", "Sheet")
+
+
+def test_a_header_only_workbook_is_accepted_with_no_rows(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "r.xlsx", ["referral_id", "child_id", "referral_date"], [])
+    outcome = run_import("referrals", path)
+    assert (outcome.accepted, outcome.batch.rows_read) == (True, 0)
+
+
 def test_it_rejects_a_csv_file_that_is_not_utf8_naming_the_row(tmp_path: Path) -> None:
     path = tmp_path / "latin1.csv"
     path.write_bytes(
@@ -278,8 +292,8 @@ def test_it_lists_a_bounded_number_of_problems_and_counts_the_rest(
     monkeypatch.setattr(services, "MAX_PROBLEMS", 3)
     records = [referral(referral_id=f"R{i}", referral_date="x") for i in range(5)]
     outcome = run_import("referrals", csv_file(records))
-    assert rules_of(outcome) == ["R-F05", "R-V02", "R-V02", "R-V02"]  # file-level first
-    assert "2 further problems" in outcome.problems[0].message
+    assert rules_of(outcome) == ["R-V02", "R-V02", "R-V02", "R-F05"]
+    assert "2 further problems" in outcome.problems[-1].message
 
 
 # --- option rules --------------------------------------------------------------

@@ -33,11 +33,12 @@ Row = tuple[int, Sequence[Cell]]
 class ReadError(Exception):
     """The file as a whole cannot be read (rules `R-F..`)."""
 
-    def __init__(self, rule: str, message: str, *, row: int | None = None) -> None:
+    def __init__(self, rule: str, message: str, *, row: int | None = None, sheet: str = "") -> None:
         super().__init__(message)
         self.rule = rule
         self.message = message
         self.row = row
+        self.sheet = sheet
 
 
 @dataclass
@@ -56,11 +57,11 @@ def _non_blank(rows: Iterable[Sequence[Cell]], start: int = 1) -> Iterator[Row]:
             yield number, cells
 
 
-def _header(rows: Iterator[Row], empty_message: str) -> tuple[int, Sequence[Cell]]:
+def _header(rows: Iterator[Row], empty_message: str, sheet: str = "") -> tuple[int, Sequence[Cell]]:
     try:
         return next(rows)
     except StopIteration:
-        raise ReadError("R-F01", empty_message) from None
+        raise ReadError("R-F01", empty_message, sheet=sheet) from None
 
 
 # --- CSV ---------------------------------------------------------------------
@@ -163,7 +164,7 @@ def _open_xlsx(path: Path, sheet: str | None, dataset: str) -> Iterator[Table]:
         worksheet = workbook[name]
         rows = _guarded_xlsx(_non_blank(worksheet.iter_rows(values_only=True)))
         header_row, header = _header(
-            rows, f"the sheet “{name}” is empty; its first row must hold the column names"
+            rows, f"the sheet “{name}” is empty; its first row must hold the column names", name
         )
         yield Table(sheet=name, header_row=header_row, header=header, rows=rows)
     finally:

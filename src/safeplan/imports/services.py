@@ -223,7 +223,8 @@ def _batch_create(request: _Request) -> ImportBatch:
 
 
 def _reject(request: _Request, rejected: _Rejected) -> ImportOutcome:
-    problems = sorted(rejected.problems, key=lambda p: p.row or 0)
+    # File, option and header problems first, then by row; the R-F05 note last.
+    problems = sorted(rejected.problems, key=lambda p: (p.rule == "R-F05", p.row or 0))
     with transaction.atomic():
         batch = ImportBatch.objects.create(
             **_batch_fields(request),
@@ -375,6 +376,8 @@ class _Load:
                 self.problems.where = self.where
                 self._read(table, writer)
         except ReadError as exc:
+            if exc.sheet:
+                self.where = Where(self.request.file_name, exc.sheet)
             self.problems.add([self.where.problem(exc.rule, exc.message, row=exc.row)])
         if self.problems.listed:
             raise _Rejected(self.problems.all(), self.rows_read, self.where.sheet)
