@@ -94,7 +94,7 @@ NEGLECT_CP_TREND = (1.06, 0.96, 0.87, 0.80)
 CIN_ROUTE = 0.30
 #: Cases are worked more purposefully each year: children in need and step-down
 #: spells after a plan shorten.
-CASE_LENGTH_TREND = (1.12, 1.0, 0.9, 0.8)
+CASE_LENGTH_TREND = (1.25, 1.1, 0.92, 0.78)
 CARE_ROUTE = 0.045
 ICPC_LEADS_TO_PLAN = 0.86
 TRANSFER_IN_RATE = 0.03
@@ -116,6 +116,9 @@ PLAN_ENDS_AT_REVIEW = (
     (0.18, 0.44, 0.25, 0.08, 0.04, 0.01),
     (0.19, 0.46, 0.25, 0.07, 0.025, 0.005),
 )
+#: Chance that a plan still open at its 15-month review ends there, by the
+#: review's year: the partnership's scrutiny of long plans (measure M6).
+LONG_PLAN_ENDS_AT_15_MONTHS = (0.0, 0.2, 0.4, 0.55)
 PLAN_ENDS_OFF_CYCLE = 0.2
 PLAN_ENDS_INTO_CARE = 0.12
 #: Care: lognormal length (median days, sigma); a few children go missing.

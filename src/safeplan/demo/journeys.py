@@ -232,8 +232,11 @@ def _plan(
     latest = np.where(
         rng.random(n) < c.CATEGORY_CHANGE_RATE, choose(rng, (2, 1, 3, 0, 4), n), initial
     )
-    ends_at = _review_number(rng, icpc)
     shift = rng.integers(-7, 8, size=n)
+    ends_at = _review_number(rng, icpc)
+    third_review = icpc + 91 + 182 * 2 + shift
+    scrutinised = rng.random(n) < by_year(c.LONG_PLAN_ENDS_AT_15_MONTHS, third_review)
+    ends_at = np.where((ends_at > 3) & scrutinised, 3, ends_at)
     end = icpc + 91 + 182 * (ends_at - 1) + shift
     off_cycle = rng.random(n) < c.PLAN_ENDS_OFF_CYCLE
     end = np.where(
