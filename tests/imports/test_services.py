@@ -409,3 +409,13 @@ def test_an_unknown_dataset_is_recorded_as_a_rejected_batch(csv_file: Callable[.
     outcome = run_import("nonsense", csv_file([referral("R1")]))
     assert rules_of(outcome) == ["R-O01"]
     assert ImportBatch.objects.get().status == ImportBatch.Status.REJECTED
+
+
+def test_an_upload_stored_under_another_name_is_read_by_its_own_name(
+    csv_file: Callable[..., Path],
+) -> None:
+    stored = csv_file([referral("R1")], name="upload-7f3a.tmp")
+    outcome = import_file(
+        dataset="referrals", path=stored, submitted_by="ann", file_name="Referrals Q1.csv"
+    )
+    assert (outcome.accepted, outcome.batch.file_name) == (True, "Referrals Q1.csv")

@@ -172,13 +172,20 @@ def _open_xlsx(path: Path, sheet: str | None, dataset: str) -> Iterator[Table]:
 
 
 @contextmanager
-def open_table(path: Path, *, sheet: str | None = None, dataset: str = "") -> Iterator[Table]:
-    """Open a `.csv` or `.xlsx` file for streaming; raises `ReadError` for R-F01..R-F04."""
-    suffix = path.suffix.lower()
+def open_table(
+    path: Path, *, sheet: str | None = None, dataset: str = "", name: str | None = None
+) -> Iterator[Table]:
+    """Open a `.csv` or `.xlsx` file for streaming; raises `ReadError` for R-F01..R-F04.
+
+    The type follows `name` (the file name the user gave, e.g. of an upload
+    stored under a temporary path) when given, else the path's own suffix.
+    """
+    given = Path(name).suffix if name else path.suffix
+    suffix = given.lower()
     if suffix not in SUFFIXES:
         raise ReadError(
             "R-F04",
-            f"the file is a “{path.suffix or 'no extension'}” file; import a .csv or .xlsx file",
+            f"the file is a “{given or 'no extension'}” file; import a .csv or .xlsx file",
         )
     if not path.is_file():
         raise ReadError("R-F02", "the file does not exist or is not a file")

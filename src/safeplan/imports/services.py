@@ -370,7 +370,10 @@ class _Load:
         writer = _Writer(self.dataset, self.batch, self.request.source)
         try:
             with open_table(
-                self.request.path, sheet=self.request.sheet, dataset=self.dataset.name
+                self.request.path,
+                sheet=self.request.sheet,
+                dataset=self.dataset.name,
+                name=self.request.file_name,
             ) as table:
                 self.where = Where(self.request.file_name, table.sheet)
                 self.problems.where = self.where
