@@ -67,3 +67,36 @@ def test_user_list_shows_each_user_with_role_and_agency() -> None:
     result = runner.invoke(main, ["user", "list"])
     assert result.exit_code == 0, result.output
     assert result.output == "a: analyst\nb: agency submitter — NHS\n"
+
+
+def test_user_password_sets_a_new_validated_password() -> None:
+    runner = CliRunner()
+    runner.invoke(
+        main, ["user", "add", "jo", "--role", "analyst"], env={"SAFEPLAN_PASSWORD": PASSWORD}
+    )
+    weak = runner.invoke(main, ["user", "password", "jo"], env={"SAFEPLAN_PASSWORD": "abc"})
+    assert weak.exit_code != 0
+    assert "too short" in weak.output
+    new = "another-long-passphrase"
+    result = runner.invoke(main, ["user", "password", "JO"], env={"SAFEPLAN_PASSWORD": new})
+    assert result.exit_code == 0, result.output
+    assert User.objects.get(username="jo").check_password(new)
+
+
+def test_user_deactivate_stops_sign_in_and_undo_restores_it() -> None:
+    runner = CliRunner()
+    runner.invoke(
+        main, ["user", "add", "jo", "--role", "analyst"], env={"SAFEPLAN_PASSWORD": PASSWORD}
+    )
+    assert runner.invoke(main, ["user", "deactivate", "jo"]).output == "jo can no longer sign in.\n"
+    assert not User.objects.get(username="jo").is_active
+    assert "(inactive)" in runner.invoke(main, ["user", "list"]).output
+    runner.invoke(main, ["user", "deactivate", "jo", "--undo"])
+    assert User.objects.get(username="jo").is_active
+
+
+@pytest.mark.parametrize("command", [["password", "nobody"], ["deactivate", "nobody"]])
+def test_an_unknown_username_is_named(command: list[str]) -> None:
+    result = CliRunner().invoke(main, ["user", *command], env={"SAFEPLAN_PASSWORD": PASSWORD})
+    assert result.exit_code != 0
+    assert "There is no user called 'nobody'." in result.output

@@ -222,3 +222,36 @@ def test_the_page_carries_no_gds_transport_font(client: Client) -> None:
     assert b"GDS Transport" not in css
     assert b"@font-face" not in css
     assert not re.search(rb"url\(/assets/", css)
+
+
+def test_a_switched_off_user_cannot_sign_in(client: Client, make_user: UserFactory) -> None:
+    from safeplan.accounts.services import user_active_set
+
+    user = make_user()
+    user_active_set(username=user.username, active=False)
+    response = sign_in(client, user.username)
+    assert response.status_code == 200  # type: ignore[attr-defined]
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize("template", ["500.html", "404.html", "403.html", "403_csrf.html"])
+def test_the_error_pages_render_without_a_request(template: str) -> None:
+    from django.template.loader import render_to_string
+
+    html = render_to_string(template)
+    assert "govuk-header" in html
+    assert "Sign out" not in html
+
+
+def test_an_administrator_can_lift_a_pause_at_once(client: Client, make_user: UserFactory) -> None:
+    from click.testing import CliRunner
+
+    from safeplan.cli import main
+
+    user = make_user()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, user.username, "wrong-password")
+    assert sign_in(client, user.username).status_code == 429  # type: ignore[attr-defined]
+    result = CliRunner().invoke(main, ["user", "unlock", user.username])
+    assert "Cleared 1 failed sign-in record(s)" in result.output
+    assert sign_in(client, user.username).status_code == 302  # type: ignore[attr-defined]

@@ -39,7 +39,7 @@ def register(group: click.Group) -> None:
 
 @click.group()
 def user() -> None:
-    """Add and list the people who may sign in."""
+    """Add, list and switch off the people who may sign in."""
 
 
 @user.command("add")
@@ -53,14 +53,63 @@ def user_add(username: str, role: Role, agency: str | None) -> None:
     setup_django()
     from safeplan.accounts.services import UserError, user_create
 
-    password = os.environ.get(PASSWORD_VARIABLE) or click.prompt(
-        "Password", hide_input=True, confirmation_prompt=True
-    )
     try:
-        user_create(username=username, role=role, password=password, agency=agency)
+        user_create(username=username, role=role, password=_password(), agency=agency)
     except UserError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Created {username} ({role}).")
+
+
+@user.command("password")
+@click.argument("username")
+def user_password(username: str) -> None:
+    """Set a new password for USERNAME, from $SAFEPLAN_PASSWORD or a prompt."""
+    from safeplan.cli import setup_django
+
+    setup_django()
+    from safeplan.accounts.services import UserError, user_password_set
+
+    try:
+        user_password_set(username=username, password=_password())
+    except UserError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Set a new password for {username}.")
+
+
+@user.command("deactivate")
+@click.argument("username")
+@click.option("--undo", is_flag=True, help="Switch the user back on.")
+def user_deactivate(username: str, undo: bool) -> None:
+    """Switch USERNAME off: they can no longer sign in, and what they did is kept."""
+    from safeplan.cli import setup_django
+
+    setup_django()
+    from safeplan.accounts.services import UserError, user_active_set
+
+    try:
+        user_active_set(username=username, active=undo)
+    except UserError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{username} can {'now' if undo else 'no longer'} sign in.")
+
+
+@user.command("unlock")
+@click.argument("username")
+def user_unlock_command(username: str) -> None:
+    """Let USERNAME try to sign in again now, after too many failed attempts."""
+    from safeplan.cli import setup_django
+
+    setup_django()
+    from safeplan.accounts.services import user_unlock
+
+    cleared = user_unlock(username=username)
+    click.echo(f"Cleared {cleared} failed sign-in record(s) for {username}.")
+
+
+def _password() -> str:
+    return os.environ.get(PASSWORD_VARIABLE) or click.prompt(
+        "Password", hide_input=True, confirmation_prompt=True
+    )
 
 
 @user.command("list")

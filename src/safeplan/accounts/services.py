@@ -54,6 +54,40 @@ def user_create(*, username: str, role: Role, password: str, agency: str | None 
     return user
 
 
+def user_password_set(*, username: str, password: str) -> User:
+    """Give an existing user a new password (validated), e.g. after they forgot it."""
+    user = _user_get(username)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise UserError(" ".join(exc.messages)) from None
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return user
+
+
+def user_active_set(*, username: str, active: bool) -> User:
+    """Switch a user off (they can no longer sign in; what they did stays) or on again."""
+    user = _user_get(username)
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    return user
+
+
+def user_unlock(*, username: str) -> int:
+    """Lift a django-axes sign-in pause on `username` now; returns the failures cleared."""
+    from axes.utils import reset
+
+    return int(reset(username=username.strip()))
+
+
+def _user_get(username: str) -> User:
+    user = User.objects.filter(username__iexact=username.strip()).first()
+    if user is None:
+        raise UserError(f"There is no user called {username!r}.")
+    return user
+
+
 def _user_check(*, username: str, role: Role, agency: str) -> None:
     if not username:
         raise UserError("Enter a username.")
