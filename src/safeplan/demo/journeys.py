@@ -288,7 +288,8 @@ def _case_end(
         a_auth + rng.integers(0, 15, size=n),
     )
     unassessed = np.where(nfa, day + rng.integers(0, 3, size=n), day + rng.integers(1, 26, size=n))
-    return np.where(assessed, assessed_end, unassessed).astype(np.int64)
+    # A case stays open at least until its assessment is authorised.
+    return np.where(assessed, np.maximum(assessed_end, a_auth), unassessed).astype(np.int64)
 
 
 def _need(rng: np.random.Generator, concern: Ints, nfa: Bools, disabled: Bools) -> Ints:
