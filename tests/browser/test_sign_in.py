@@ -40,6 +40,7 @@ def test_every_role_signs_in_and_lands_on_the_plan(
     page = signed_in_page(role)
     assert page.url == f"{live_server}/"
     assert page.get_by_role("button", name="Sign out").is_visible()
+    axe_check(page)
 
 
 def test_a_wrong_password_shows_the_govuk_error_summary(
