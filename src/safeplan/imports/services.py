@@ -20,6 +20,7 @@ the new versions become current.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -48,6 +49,8 @@ from safeplan.imports.validation import (
 from safeplan.records.models import RECORD_MODELS, ImportBatch
 
 __all__ = ["ImportOutcome", "ImportProblem", "InvalidCovers", "import_file", "parse_covers"]
+
+logger = logging.getLogger(__name__)
 
 CHUNK_ROWS = 5_000
 MAX_PROBLEMS = 100_000  # listed in full; beyond this they are only counted (R-F05)
@@ -129,7 +132,7 @@ def import_file(
     request = _Request(
         dataset=dataset.strip().lower(),
         path=Path(path),
-        source=(source or dataset).strip(),
+        source=(source or dataset.strip().lower()).strip(),
         covers=covers,
         sheet=sheet,
         ignore_unknown_columns=ignore_unknown_columns,
@@ -152,10 +155,23 @@ def import_file(
 
 
 def _after_accept(batch: ImportBatch) -> None:
-    """Once an accepted batch is committed, recompute the measures (unless deferred)."""
+    """Once an accepted batch is committed, recompute the measures (unless deferred).
+
+    The batch is committed by now, so a failure here must not read as a failed
+    import: it is logged in one line, and `safeplan compute` can be run again.
+    """
     from safeplan.measures.services import results_compute_after_import
 
-    results_compute_after_import(batch)
+    try:
+        results_compute_after_import(batch)
+    except Exception as exc:  # reported, not raised: the import itself succeeded
+        logger.error(
+            "batch %s was accepted, but recomputing the measures failed (%s: %s); "
+            "run `safeplan compute`",
+            batch.pk,
+            type(exc).__name__,
+            exc,
+        )
 
 
 # --- options -----------------------------------------------------------------
