@@ -50,3 +50,8 @@ def test_no_values_draw_a_dashed_placeholder(values: list[float | None]) -> None
     svg = sparkline_svg(values, title="Trend", chart_id="s")
     assert text_alternative(svg)[1] == "Trend: no data yet."
     assert parsed(svg).find(f"{SVG}line") is not None
+
+
+def test_a_single_value_is_one_period() -> None:
+    svg = sparkline_svg([5.0], title="Trend", chart_id="s")
+    assert text_alternative(svg)[1] == "Trend: 1 period, latest 5; lowest 5, highest 5."

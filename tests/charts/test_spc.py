@@ -143,3 +143,21 @@ def test_the_title_is_escaped() -> None:
 def test_an_unknown_signal_is_refused() -> None:
     with pytest.raises(ValueError, match="signal must be one of"):
         SpcChartPoint(month=month(0), value=1.0, signal="special")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "points",
+    [
+        # a single month: nothing to scale the axis by
+        [SpcChartPoint(month=month(0), value=12.0)],
+        # a flat series: no vertical range
+        [SpcChartPoint(month=month(i), value=5.0) for i in range(3)],
+    ],
+)
+def test_degenerate_series_draw_without_warnings(points: list[SpcChartPoint]) -> None:
+    parsed(chart(points))  # warnings are errors in this suite
+
+
+def test_a_lone_limit_left_after_clipping_is_described() -> None:
+    points = xmr_points(p14__lpl=None)
+    assert "Upper process limit 28." in text_alternative(chart(points))[1]

@@ -80,6 +80,6 @@ def _description(values: Sequence[float | None], known: list[float], title: str,
     if not known:
         return f"{title}: no data yet."
     return (
-        f"{title}: {len(values)} periods, latest {value_text(known[-1], unit)}; "
+        f"{title}: {len(values)} period{'s' * (len(values) != 1)}, latest {value_text(known[-1], unit)}; "
         f"lowest {value_text(min(known), unit)}, highest {value_text(max(known), unit)}."
     )

@@ -73,7 +73,7 @@ def spc_chart_description(points: Sequence[SpcChartPoint], *, title: str, unit: 
     first, last = points[0], points[-1]
     parts = [
         f"{title}, monthly, {month_text(first.month)} to {month_text(last.month)}: "
-        f"{len(points)} points. Latest {value_text(last.value, unit)} in {month_text(last.month)}."
+        f"{len(points)} point{'s' * (len(points) != 1)}. Latest {value_text(last.value, unit)} in {month_text(last.month)}."
     ]
     if last.mean is not None:
         parts.append(f"Mean {value_text(last.mean, unit)}.")
@@ -81,6 +81,11 @@ def spc_chart_description(points: Sequence[SpcChartPoint], *, title: str, unit: 
         parts.append(
             f"Process limits {value_text(last.lpl, unit)} to {value_text(last.upl, unit)}."
         )
+    # one limit may be clipped away at the measure's possible range (a count below 0)
+    elif last.upl is not None:
+        parts.append(f"Upper process limit {value_text(last.upl, unit)}.")
+    elif last.lpl is not None:
+        parts.append(f"Lower process limit {value_text(last.lpl, unit)}.")
     elif all(point.mean is None for point in points):
         parts.append("Run chart: too few points for process limits.")
     if last.target is not None:
