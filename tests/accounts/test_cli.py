@@ -100,3 +100,13 @@ def test_an_unknown_username_is_named(command: list[str]) -> None:
     result = CliRunner().invoke(main, ["user", *command], env={"SAFEPLAN_PASSWORD": PASSWORD})
     assert result.exit_code != 0
     assert "There is no user called 'nobody'." in result.output
+
+
+def test_the_demo_prints_one_sign_in_per_role(capsys: pytest.CaptureFixture[str]) -> None:
+    from safeplan.accounts.cli import demo_users_echo
+
+    demo_users_echo()
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("Demo sign-ins (synthetic data")
+    assert len(lines) == 1 + len(Role)
+    assert "demo-board-member" in lines[-1]
