@@ -209,3 +209,19 @@ def test_generation_writes_files_only_under_the_directory_given(county: DemoMani
     assert sorted(p.name for p in directory.iterdir()) == sorted(
         f"{f.dataset}.csv" for f in county.files
     )
+
+
+def test_some_conferences_are_held_before_birth_and_some_children_are_not_yet_born(
+    county: DemoManifest,
+) -> None:
+    children = load(county, "children")
+    expected = children.filter(pl.col("expected_date_of_birth").is_not_null())
+    assert expected.height > 0
+    assert expected["date_of_birth"].null_count() == expected.height
+    assert (expected["expected_date_of_birth"] > date(2020, 3, 31)).all()
+    conferences = load(county, "cp_conferences")
+    unborn = conferences.filter(pl.col("unborn") == "Y").join(children, on="child_id")
+    assert unborn.height > 50
+    born = unborn.filter(pl.col("date_of_birth").is_not_null())
+    assert (born["conference_date"] < born["date_of_birth"]).all()
+    assert (unborn["participation"].is_null()).all()

@@ -113,7 +113,8 @@ def simulate(rng: np.random.Generator, kids: Children) -> Arrays:
     forced = np.full(len(kids), NEVER, dtype=np.int64)
     early = kids.dob - rng.integers(56, 141, size=len(kids))
     forced = np.where(kids.prebirth & (early >= SIM_START), early, forced)
-    active = np.flatnonzero(last_day >= after)
+    # Children due after March 2020 are followed only if referred before birth.
+    active = np.flatnonzero((last_day >= after) | (forced <= last_day) & (forced != NEVER))
     episodes = Episodes()
     while active.size:
         drawn = hazard.next_time(after[active], rate[active], rng)
