@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "safeplan.plans.cli",
     "safeplan.imports.cli",
     "safeplan.measures.cli",
+    "safeplan.scorecard.cli",
     "safeplan.demo.cli",
     "safeplan.web.cli",
     "safeplan.accounts.cli",

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "safeplan.plans",
     "safeplan.records",
     "safeplan.measures",
+    "safeplan.scorecard",
     "safeplan.web",
 ]
 

@@ -24,7 +24,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from safeplan.engine.catalogue import CATALOGUE, Direction, ParamValue
+from safeplan.engine.catalogue import CATALOGUE, Direction, MeasureSpec, ParamValue, Unit
 
 DEFAULT_PLAN = "county-durham-2017-2020.toml"
 SHORT_TEXT = 200  # the longest title, heading or name; longer texts (aims, descriptions) are free
@@ -35,12 +35,29 @@ class PlanFileError(ValueError):
     """A plan file that cannot be loaded; the message names the file and the key."""
 
 
+#: The period kinds a count measure's target can be set for.
+TARGET_PERIOD_KINDS = ("month", "quarter", "year")
+
+
+@dataclass(frozen=True)
+class TargetEntry:
+    """A target as the plan file states it (``[[priorities.measures.targets]]``)."""
+
+    value: float
+    tolerance: float
+    tolerance_is_percent: bool
+    effective_from: dt.date
+    effective_to: dt.date | None
+    period_kind: str
+
+
 @dataclass(frozen=True)
 class MeasureEntry:
     id: str
     title: str
     definition: str
     parameters: Mapping[str, ParamValue]
+    targets: tuple[TargetEntry, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -159,7 +176,7 @@ class _Reader:
 
     def measure(self, item: dict[str, Any], path: str) -> MeasureEntry:
         self.keys(item, path, required=("id", "title"),
-                  optional=("direction", "definition", "parameters"))  # fmt: skip
+                  optional=("direction", "definition", "parameters", "targets"))  # fmt: skip
         measure_id = self.text(item, path, "id")
         spec = CATALOGUE.get(measure_id)
         if spec is None:
@@ -187,7 +204,52 @@ class _Reader:
             title=self.text(item, path, "title"),
             definition=self.text(item, path, "definition") if "definition" in item else spec.title,
             parameters=dict(overrides),
+            targets=tuple(
+                self.target(t, f"{path}.targets[{n}]", spec)
+                for n, t in self.tables(item, path, "targets")
+            ),
         )
+
+    def target(self, item: dict[str, Any], path: str, spec: MeasureSpec) -> TargetEntry:
+        """A measure's target: track measures have none; a count target names its period kind."""
+        if spec.direction == Direction.TRACK:
+            raise self.fail(path, f"{spec.id} is a track measure (context only): it has no target")
+        self.keys(item, path, required=("value", "from"),
+                  optional=("tolerance", "tolerance_is_percent", "to", "period_kind"))  # fmt: skip
+        value = self.number(item, path, "value")
+        if spec.unit == Unit.PERCENT and not 0 <= value <= 100:
+            raise self.fail(f"{path}.value", f"{value} is not a percentage (0 to 100)")
+        tolerance = self.number(item, path, "tolerance") if "tolerance" in item else 0.0
+        if tolerance < 0:
+            raise self.fail(f"{path}.tolerance", f"must be 0 or more, not {tolerance}")
+        start = self.date(item, path, "from")
+        end = self.date(item, path, "to") if "to" in item else None
+        if end is not None and end < start:
+            raise self.fail(f"{path}.to", f"{end} is before from {start}")
+        return TargetEntry(
+            value=value,
+            tolerance=tolerance,
+            tolerance_is_percent=self.flag(item, path, "tolerance_is_percent"),
+            effective_from=start,
+            effective_to=end,
+            period_kind=self.period_kind(item, path, spec),
+        )
+
+    def period_kind(self, item: dict[str, Any], path: str, spec: MeasureSpec) -> str:
+        kinds = ", ".join(TARGET_PERIOD_KINDS)
+        if spec.unit != Unit.COUNT:
+            if "period_kind" in item:
+                raise self.fail(
+                    f"{path}.period_kind",
+                    f"only a count measure's target has one ({spec.id} is a {spec.unit})",
+                )
+            return ""
+        if "period_kind" not in item:
+            raise self.fail(path, f'{spec.id} is a count: missing "period_kind" ({kinds})')
+        kind = self.text(item, path, "period_kind")
+        if kind not in TARGET_PERIOD_KINDS:
+            raise self.fail(f"{path}.period_kind", f'"{kind}" is not one of {kinds}')
+        return kind
 
     def intervention(self, item: dict[str, Any], path: str) -> InterventionEntry:
         self.keys(item, path, required=("name", "description"))
@@ -242,6 +304,20 @@ class _Reader:
             raise self.fail(where, f"is {len(value)} characters long; at most {limit}")
         return value
 
+    def number(self, table: dict[str, Any], path: str, key: str) -> float:
+        value = table[key]
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.fail(f"{path}.{key}", f"must be a number, not {_toml_type(value)}")
+        if value != value or value in (float("inf"), float("-inf")):
+            raise self.fail(f"{path}.{key}", f"must be a finite number, not {value}")
+        return float(value)
+
+    def flag(self, table: dict[str, Any], path: str, key: str) -> bool:
+        value = table.get(key, False)
+        if not isinstance(value, bool):
+            raise self.fail(f"{path}.{key}", f"must be true or false, not {_toml_type(value)}")
+        return value
+
     def date(self, table: dict[str, Any], path: str, key: str) -> dt.date:
         value = table[key]
         if isinstance(value, str):
@@ -252,7 +328,9 @@ class _Reader:
         elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             return value
         given = f'"{value}"' if isinstance(value, str) else _toml_type(value)
-        raise self.fail(key, f"must be a date such as 2017-04-01, not {given}")
+        raise self.fail(
+            f"{path}.{key}" if path else key, f"must be a date such as 2017-04-01, not {given}"
+        )
 
     def tables(
         self, table: dict[str, Any], path: str, key: str, *, min_items: int = 0
