@@ -163,6 +163,8 @@ def test_it_rejects_what_is_not_a_whole_number(cell: Cell) -> None:
         ("referrals", "source", "1a", "1A"),
         ("referrals", "source", 4, "4"),  # a numeric XLSX cell
         ("referrals", "source", 10.0, "10"),
+        ("referrals", "source", "4.0", "4"),  # an Excel number saved as text
+        ("case_audits", "lived_experience", "1.0", "outstanding"),
         ("case_audits", "voice_of_child", "2", "good"),  # grades 1–4 are aliases
         ("case_audits", "voice_of_child", 4, "inadequate"),
         ("case_audits", "voice_of_child", "Requires_Improvement", "requires_improvement"),

@@ -213,6 +213,8 @@ def _code_parser(column: Column) -> Parser:
     def parse(cell: Cell) -> str:
         text = cell_text(cell)
         code = table.get(text.lower())
+        if code is None and (mangled := _MANGLED_INT.match(text)):
+            code = table.get(mangled.group(1))  # "4.0" from a numeric cell is code 4
         if code is None:
             raise InvalidValue("R-V05", _unknown_code_message(text, column))
         return code
