@@ -87,7 +87,17 @@ def _summary(batch: Any) -> str:
     )
 
 
-@click.command("import")
+def _datasets_epilog() -> str:
+    from safeplan.datasets.schema import DATASETS
+
+    required = [name for name, ds in DATASETS.items() if ds.covers_required]
+    return (
+        f"Datasets: {', '.join(DATASETS)}. --covers is required for {', '.join(required)}; "
+        "children and population take none. Columns: docs/datasets.md."
+    )
+
+
+@click.command("import", epilog=_datasets_epilog())
 @click.argument("dataset")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
