@@ -133,9 +133,16 @@ class Context:
     periods: tuple[Period, ...]
     table: pl.DataFrame
     localities: tuple[str, ...]
+    memo: dict[str, pl.DataFrame] = field(default_factory=dict, compare=False)
 
     def frame(self, name: str) -> pl.DataFrame:
         return self.frames[name]
+
+    def remember(self, key: str, build: Callable[[], pl.DataFrame]) -> pl.DataFrame:
+        """A frame built once per compute (children lookups, a base read by two steps)."""
+        if key not in self.memo:
+            self.memo[key] = build()
+        return self.memo[key]
 
     def params(self, spec: MeasureSpec) -> dict[str, ParamValue]:
         return spec.parameters(self.inputs.parameters.get(spec.id))
@@ -150,7 +157,7 @@ def _all_localities(frames: Mapping[str, pl.DataFrame]) -> tuple[str, ...]:
     values: set[str] = set()
     for frame in frames.values():
         if "locality" in frame.columns:
-            values.update(v for v in frame.get_column("locality").drop_nulls().to_list() if v)
+            values.update(frame.get_column("locality").drop_nulls().unique().to_list())
     values.discard(UNKNOWN)
     return tuple(sorted(values))
 
@@ -177,14 +184,18 @@ def make_context(inputs: MeasureInputs, periods: Sequence[Period]) -> Context:
 # --- building blocks ---------------------------------------------------------
 
 
-def with_locality(frame: pl.DataFrame, ctx: Context, own: bool = True) -> pl.DataFrame:
-    """Add ``g_locality``: the record's own locality, else the child's, else Unknown."""
-    children = (
+def _child_localities(ctx: Context) -> pl.DataFrame:
+    return (
         ctx.frame("children")
         .select("child_id", pl.col("locality").alias("_child_locality"))
-        .drop_nulls("child_id")
+        .drop_nulls()
         .unique("child_id", keep="first")
     )
+
+
+def with_locality(frame: pl.DataFrame, ctx: Context, own: bool = True) -> pl.DataFrame:
+    """Add ``g_locality``: the record's own locality, else the child's, else Unknown."""
+    children = ctx.remember("child_localities", lambda: _child_localities(ctx))
     parts = [pl.col("locality")] if own and "locality" in frame.columns else []
     if "child_id" in frame.columns:
         frame = frame.join(children, on="child_id", how="left")
@@ -195,27 +206,47 @@ def with_locality(frame: pl.DataFrame, ctx: Context, own: bool = True) -> pl.Dat
 
 
 def attach_flow(frame: pl.DataFrame, ctx: Context, day: str = "_date") -> pl.DataFrame:
-    """One row per (record, period) whose period contains the record's `day`."""
-    return frame.join_where(
+    """One row per (record, period) whose period contains the record's `day`.
+
+    The range join runs on the distinct days only (a few thousand), then an
+    equality join spreads it over the records.
+    """
+    days = frame.select(pl.col(day).alias("_day")).drop_nulls().unique()
+    spans = days.join_where(
         ctx.table,
-        pl.col(day) >= pl.col("period_start"),
-        pl.col(day) <= pl.col("period_end"),
+        pl.col("_day") >= pl.col("period_start"),
+        pl.col("_day") <= pl.col("period_end"),
     )
+    return frame.join(spans, left_on=day, right_on="_day")
 
 
 def attach_snapshot(frame: pl.DataFrame, ctx: Context, start: str, end: str) -> pl.DataFrame:
-    """One row per (record, period) open at the period's last day: start ≤ day < end."""
-    open_until = pl.col(end).fill_null(FAR_FUTURE).alias("_open_until")
-    return frame.with_columns(open_until).join_where(
-        ctx.table,
-        pl.col(start) <= pl.col("period_end"),
-        pl.col("_open_until") > pl.col("period_end"),
-    )
+    """One row per (record, period) open at the period's last day: start ≤ day < end.
+
+    The periods a record is open at are those whose last day lies in
+    [start, end): a contiguous run of the periods sorted by last day, found
+    by binary search and spread with `explode`, so the work is proportional
+    to the output.
+    """
+    ends = ctx.table.sort("period_end", "_p").with_row_index("_k")
+    days = ends.get_column("period_end")
+    open_until = frame.get_column(end).fill_null(FAR_FUTURE)
+    first = days.search_sorted(frame.get_column(start), side="left")
+    stop = days.search_sorted(open_until, side="left")
+    spread = frame.with_columns(
+        pl.int_ranges(first, pl.max_horizontal(first, stop), dtype=pl.UInt32).alias("_k")
+    ).explode("_k", keep_nulls=False)
+    return spread.join(ends, on="_k").drop("_k")
 
 
-def latest_of_unit(column: str, order: Sequence[str], unit: str = "_unit") -> pl.Expr:
-    """`column` of the unit's latest record in the period (by `order`, then record id as text)."""
-    return pl.col(column).sort_by([*order, "_rid"]).last().over(["_p", unit])
+def with_latest_of_unit(frame: pl.DataFrame, column: str, order: Sequence[str]) -> pl.DataFrame:
+    """Set `column` to that of the unit's latest record in each period.
+
+    Latest by `order` (a date or time), then the highest record id compared
+    as text (`measures.md`, "Locality of a record").
+    """
+    ordered = frame.sort([*order, "_rid"])
+    return ordered.with_columns(pl.col(column).last().over(["_p", "_unit"]))
 
 
 def percent(numerator: str = "numerator", denominator: str = "denominator") -> pl.Expr:
@@ -428,7 +459,7 @@ def groups_for(measure: Measure, ctx: Context, *frames: pl.DataFrame) -> dict[st
 def run(measure: Measure, ctx: Context) -> pl.DataFrame:
     """The result rows of one measure for every period and group (see RESULT_SCHEMA)."""
     params = ctx.params(measure.spec)
-    base = measure.base(ctx, params)
+    base = ctx.remember(f"base:{measure.spec.id}", lambda: measure.base(ctx, params))
     contrib = measure.contributions(ctx, params, base)
     summary = measure.summary(ctx, params, contrib, groups_for(measure, ctx, base, contrib))
     ok = pl.col("status") == "ok"

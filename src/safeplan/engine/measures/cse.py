@@ -15,10 +15,10 @@ from safeplan.engine.measures.base import (
     count_rows,
     count_units,
     fill_zero,
-    latest_of_unit,
     percent,
     rate_per_10000,
     summarise,
+    with_latest_of_unit,
     with_locality,
     with_population,
 )
@@ -106,10 +106,10 @@ def repeat_missing_contributions(ctx: Context, params: Params, base: pl.DataFram
     by_child = ["_p", "_unit"]
     minimum = int(params["min_episodes"])  # type: ignore[arg-type]
     looked_after = pl.col("_from_care").any().over(by_child)
-    return attach_flow(base, ctx).with_columns(
+    episodes = with_latest_of_unit(attach_flow(base, ctx), "g_locality", ["_ts"])
+    return episodes.with_columns(
         (pl.len().over(by_child) >= minimum).alias("_num"),
         pl.lit(True).alias("_den"),
-        latest_of_unit("g_locality", ["_ts"]),
         pl.when(looked_after)
         .then(pl.lit("looked after"))
         .otherwise(pl.lit("not looked after"))

@@ -13,7 +13,6 @@ from safeplan.engine.measures.base import (
     Params,
     attach_snapshot,
     covers,
-    latest_of_unit,
     with_locality,
 )
 from safeplan.engine.measures.cse import (
@@ -58,8 +57,10 @@ def cp_neglect_base(ctx: Context, params: Params) -> pl.DataFrame:
 
 
 def _open_plans(ctx: Context, base: pl.DataFrame) -> pl.DataFrame:
+    # Plans carry no locality: every plan of a child has the child's, so the
+    # child's latest counted plan needs no search.
     return attach_snapshot(base, ctx, "start_date", "end_date").with_columns(
-        latest_of_unit("g_locality", ["start_date"]), pl.lit(True).alias("_den")
+        pl.lit(True).alias("_den")
     )
 
 

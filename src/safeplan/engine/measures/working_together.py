@@ -98,7 +98,8 @@ def neglect_case_length_contributions(
 
 
 def _open_neglect_cases(ctx: Context, params: Params, groups: Groups) -> pl.DataFrame:
-    base = neglect_case_length_base(ctx, params).filter(pl.col("_first_evidence").is_not_null())
+    base = ctx.remember("base:M10", lambda: neglect_case_length_base(ctx, params))
+    base = base.filter(pl.col("_first_evidence").is_not_null())
     open_cases = attach_snapshot(base, ctx, "start_date", "end_date").filter(
         pl.col("_first_evidence") <= pl.col("period_end")
     )

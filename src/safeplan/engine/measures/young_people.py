@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import polars as pl
 
 from safeplan.engine.catalogue import CATALOGUE
@@ -16,9 +18,9 @@ from safeplan.engine.measures.base import (
     count_units,
     covers,
     fill_zero,
-    latest_of_unit,
     percent,
     summarise,
+    with_latest_of_unit,
     with_locality,
 )
 from safeplan.engine.measures.cse import flow_contributions
@@ -51,18 +53,14 @@ def child_views_base(ctx: Context, params: Params) -> pl.DataFrame:
     `participation` is blank, `views_shared` = Y; neither recorded counts as
     not shared. Breakdowns: locality (the child's) and conference type.
     """
+    conferences = with_locality(ctx.frame("cp_conferences"), ctx)
     births = (
         ctx.frame("children")
-        .select(
-            "child_id",
-            pl.coalesce("date_of_birth", "expected_date_of_birth").alias("_birth"),
-        )
-        .drop_nulls("child_id")
+        .join(conferences.select("child_id"), on="child_id", how="semi")
+        .select("child_id", pl.coalesce("date_of_birth", "expected_date_of_birth").alias("_birth"))
         .unique("child_id", keep="first")
     )
-    conferences = with_locality(ctx.frame("cp_conferences"), ctx).join(
-        births, on="child_id", how="left"
-    )
+    conferences = conferences.join(births, on="child_id", how="left")
     unborn = pl.col("unborn").fill_null(False) | (pl.col("_birth") > pl.col("conference_date"))
     excluded = unborn.fill_null(False) | (pl.col("participation") == "PN0").fill_null(False)
     shared = pl.col("participation").is_in(VIEWS_SHARED).fill_null(False) | (
@@ -134,31 +132,82 @@ def elearning_base(ctx: Context, params: Params) -> pl.DataFrame:
 
 
 def _learners(contrib: pl.DataFrame) -> pl.DataFrame:
-    return contrib.with_columns(latest_of_unit("g_locality", ["_date"]))
+    return with_latest_of_unit(contrib, "g_locality", ["_date"])
 
 
 def elearning_contributions(ctx: Context, params: Params, base: pl.DataFrame) -> pl.DataFrame:
     return _learners(attach_flow(base, ctx))
 
 
+def _running_count(events: pl.DataFrame, grid: pl.DataFrame, keys: Sequence[str]) -> pl.DataFrame:
+    """Per row of `grid` (a period and key), the sum of event deltas dated up to the period end."""
+    running = pl.col("_delta").cum_sum()
+    daily = (
+        events.group_by(*keys, "_day")
+        .agg(pl.col("_delta").sum())
+        .sort("_day")
+        .with_columns((running.over(keys) if keys else running).alias("_running"))
+    )
+    return grid.sort("period_end").join_asof(
+        daily.sort("_day"),
+        left_on="period_end",
+        right_on="_day",
+        by=list(keys) or None,
+        strategy="backward",
+        check_sortedness=False,  # both sides sorted above; Polars cannot check within `by`
+    )
+
+
 def _cumulative(ctx: Context, base: pl.DataFrame, groups: Groups) -> pl.DataFrame:
+    """Distinct learners with a completion from the plan's start to each period end.
+
+    Each completion is its learner's latest record from its date until the
+    learner's next completion: +1 on its date and −1 on the next one, for its
+    locality. The running sum at the period end counts every learner once, in
+    the locality of their latest completion by then, without a row per
+    learner and period.
+    """
+    keys = ["_p", "breakdown", "group"]
     start = ctx.inputs.plan_start
     if start is None:
         schema = {"_p": pl.Int64, "breakdown": pl.String, "group": pl.String}
         return pl.DataFrame(schema={**schema, "cumulative_learners": pl.Int64})
-    since = base.filter(pl.col("_date") >= start).join_where(
-        ctx.table, pl.col("_date") <= pl.col("period_end")
+    completions = (
+        base.filter(pl.col("_date") >= start)
+        .sort("_unit", "_date", "_rid")
+        .with_columns(pl.col("_date").shift(-1).over("_unit").alias("_next"))
     )
-    counts = summarise(_learners(since), ctx, groups, [count_units("_num").alias("_cum")])
+    events = pl.concat(
+        [
+            completions.select(
+                pl.col("_date").alias("_day"), "g_locality", pl.lit(1).alias("_delta")
+            ),
+            completions.filter(pl.col("_next").is_not_null()).select(
+                pl.col("_next").alias("_day"), "g_locality", pl.lit(-1).alias("_delta")
+            ),
+        ]
+    )
     ends = ctx.table.select("_p", "period_end")
-    return (
-        counts.join(ends, on="_p")
-        .with_columns(
-            pl.when(pl.col("period_end") >= start)
-            .then(pl.col("_cum").fill_null(0))
-            .alias("cumulative_learners")
-        )
-        .select("_p", "breakdown", "group", "cumulative_learners")
+    localities = pl.DataFrame(
+        {"g_locality": list(groups["locality"])}, schema={"g_locality": pl.String}
+    )
+    whole = _running_count(events, ends, []).with_columns(
+        breakdown=pl.lit("all"), group=pl.lit(None, pl.String)
+    )
+    local = _running_count(events, ends.join(localities, how="cross"), ["g_locality"])
+    local = local.with_columns(breakdown=pl.lit("locality"), group=pl.col("g_locality"))
+    running = pl.concat(
+        [
+            whole.select(*keys, "_running", "period_end"),
+            local.select(*keys, "_running", "period_end"),
+        ]
+    )
+    return running.select(
+        *keys,
+        pl.when(pl.col("period_end") >= start)
+        .then(pl.col("_running").fill_null(0))
+        .cast(pl.Int64)
+        .alias("cumulative_learners"),
     )
 
 
@@ -167,16 +216,13 @@ def elearning_summary(
 ) -> pl.DataFrame:
     counts = summarise(contrib, ctx, groups, [count_units("_num").alias("value")])
     # The cumulative count reads every completion since the plan's start.
-    cumulative = _cumulative(ctx, elearning_base(ctx, params), groups)
-    return (
-        counts.with_columns(
-            fill_zero("value"),
-            numerator=pl.lit(None, pl.Float64),
-            denominator=pl.lit(None, pl.Float64),
-        )
-        .join(cumulative, on=["_p", "breakdown", "group"], how="left", nulls_equal=True)
-        .with_columns(pl.col("cumulative_learners").cast(pl.Int64))
-    )
+    base = ctx.remember("base:M9", lambda: elearning_base(ctx, params))
+    cumulative = _cumulative(ctx, base, groups)
+    return counts.with_columns(
+        fill_zero("value"),
+        numerator=pl.lit(None, pl.Float64),
+        denominator=pl.lit(None, pl.Float64),
+    ).join(cumulative, on=["_p", "breakdown", "group"], how="left", nulls_equal=True)
 
 
 def elearning_notes(ctx: Context, params: Params, period: Period) -> list[str]:
