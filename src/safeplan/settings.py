@@ -11,6 +11,8 @@ Environment variables:
 - ``SAFEPLAN_SSL_REDIRECT``, ``SAFEPLAN_HSTS_SECONDS``, ``SAFEPLAN_HSTS_PRELOAD``,
   ``SAFEPLAN_BEHIND_TLS_PROXY``: HTTPS settings, used in production only (see below).
 - ``SAFEPLAN_LOGIN_FAILURE_LIMIT``: failed sign-ins before a lock-out; default 5.
+- ``SAFEPLAN_PROXY_COUNT``: reverse proxies in front of safeplan (the client's address is
+  then read from ``X-Forwarded-For``); default 0.
 - ``SAFEPLAN_PSEUDONYMISE_KEY``: when set, child and learner ids are stored as keyed hashes.
 - ``SAFEPLAN_LOCALITIES``: comma separated list of the area's localities (optional).
 """
@@ -156,6 +158,9 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# Behind reverse proxies, the client address comes from X-Forwarded-For.
+SAFEPLAN_PROXY_COUNT = env_int("SAFEPLAN_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "safeplan.accounts.client_ip.client_ip"
 
 SESSION_COOKIE_AGE = 8 * 60 * 60  # a working day
 SESSION_COOKIE_HTTPONLY = True

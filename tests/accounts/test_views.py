@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import URLResolver, get_resolver, reverse
 
 from safeplan.accounts.roles import Role
@@ -255,3 +255,16 @@ def test_an_administrator_can_lift_a_pause_at_once(client: Client, make_user: Us
     result = CliRunner().invoke(main, ["user", "unlock", user.username])
     assert "Cleared 1 failed sign-in record(s)" in result.output
     assert sign_in(client, user.username).status_code == 302  # type: ignore[attr-defined]
+
+
+@override_settings(SAFEPLAN_PROXY_COUNT=1)
+def test_behind_a_proxy_a_pause_holds_only_for_the_address_that_failed(
+    client: Client, make_user: UserFactory
+) -> None:
+    user = make_user()
+    wrong = {"username": user.username, "password": "wrong-password"}
+    right = {"username": user.username, "password": PASSWORD}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(SIGN_IN, wrong, HTTP_X_FORWARDED_FOR="198.51.100.1")
+    assert client.post(SIGN_IN, right, HTTP_X_FORWARDED_FOR="198.51.100.1").status_code == 429
+    assert client.post(SIGN_IN, right, HTTP_X_FORWARDED_FOR="203.0.113.7").status_code == 302
