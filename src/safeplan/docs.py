@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from safeplan.datasets.schema import DATASETS, RULES, ColumnType
+from safeplan.engine.docs import render_measures
 
 DOCS_DIR = Path(__file__).resolve().parents[2] / "docs"
 
@@ -67,6 +68,7 @@ def render_datasets() -> str:
 RENDERERS: dict[str, Callable[[], str]] = {
     "import-rules.md": render_import_rules,
     "datasets.md": render_datasets,
+    "measures.md": render_measures,
 }
 
 
