@@ -5,9 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from safeplan.datasets.schema import DATASETS
 from safeplan.imports.values import (
+    EARLIEST,
+    LATEST,
     Cell,
     InvalidValue,
     cell_text,
@@ -239,3 +243,19 @@ def test_it_accepts_any_locality_when_none_are_configured() -> None:
 )
 def test_it_shows_cells_as_the_user_reads_them(cell: Cell, expected: str) -> None:
     assert cell_text(cell) == expected
+
+
+@given(st.dates(EARLIEST, LATEST))
+def test_every_date_in_range_reads_back_from_both_spellings(day: date) -> None:
+    assert parse_date(day.isoformat()) == day
+    assert parse_date(day.strftime("%d/%m/%Y")) == day
+
+
+@given(
+    st.datetimes(datetime(1900, 1, 1), datetime(2100, 12, 31, 23, 59, 59)).map(
+        lambda d: d.replace(microsecond=0)
+    )
+)
+def test_every_date_time_in_range_reads_back_from_each_spelling(moment: datetime) -> None:
+    for spelling in ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M:%S"):
+        assert parse_datetime(moment.strftime(spelling)) == moment
