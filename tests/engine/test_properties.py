@@ -169,7 +169,7 @@ datasets = st.fixed_dictionaries(
     }
 )
 
-SETTINGS = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _compute(data, measures=None):
