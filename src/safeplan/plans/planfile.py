@@ -345,6 +345,6 @@ class _Reader:
 
 
 def _toml_type(value: object) -> str:
-    names = {bool: "a boolean", int: "a number", float: "a number", list: "an array",
+    names = {bool: "a boolean", int: "a number", float: "a number", list: "an array", str: "text",
              dict: "a table", dt.date: "a date", dt.datetime: "a date-time"}  # fmt: skip
     return names.get(type(value), type(value).__name__)

@@ -17,6 +17,7 @@ from safeplan.plans.planfile import (
     parse_plan_text,
     read_plan_text,
 )
+from safeplan.scorecard.services import targets_load_from_plan
 
 __all__ = ["PlanFileError", "plan_load", "plan_load_default"]
 
@@ -43,7 +44,9 @@ def plan_load(
         if active is not None and active.source_sha256 == digest:
             return active
         Plan.objects.filter(is_active=True).update(is_active=False)
-        return _plan_create(spec, source_name=name, source_sha256=digest)
+        plan = _plan_create(spec, source_name=name, source_sha256=digest)
+        targets_load_from_plan(spec)  # the file's targets replace the previous plan file's
+        return plan
 
 
 def plan_load_default() -> Plan:
