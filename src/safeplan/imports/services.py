@@ -488,10 +488,13 @@ class _Load:
         )
         if self.request.covers is None or self.dataset.primary_date is None:
             return replaced
-        in_window = manager.filter(is_current=True, batch__source=self.request.source).exclude(
-            batch=self.batch
+        # The record's own provenance `source` (indexed with the primary date), except
+        # in `referrals`, whose `source` column is the referral source code.
+        by_source = "batch__source" if "source" in self.dataset.column_names else "source"
+        in_window = manager.filter(is_current=True, **{by_source: self.request.source})
+        in_window = in_window.exclude(batch=self.batch).filter(
+            _in_window(self.dataset, self.request.covers)
         )
-        in_window = in_window.filter(_in_window(self.dataset, self.request.covers))
         return replaced + in_window.update(is_current=False, superseded_by=self.batch)
 
 
