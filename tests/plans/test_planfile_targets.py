@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -73,3 +74,12 @@ def test_targets_must_be_an_array_of_tables() -> None:
     text = with_measure('id = "M3"\ntitle = "T"\ntargets = 70')
     with pytest.raises(PlanFileError, match=r"targets: must be an array of tables"):
         parse_plan_text(text)
+
+
+def test_the_documented_example_parses() -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs/plan-file.md").read_text("utf-8")
+    section = doc[doc.index("## Targets") : doc.index("| key |", doc.index("## Targets"))]
+    example = "\n".join(line[4:] for line in section.splitlines() if line.startswith("    "))
+    head = 'title = "T"\nvision = "V"\nstart_date = 2017-04-01\nend_date = 2020-03-31\n'
+    plan = parse_plan_text(head + '[[priorities]]\nname = "P"\naim = "A"\n' + example)
+    assert [len(m.targets) for m in plan.priorities[0].measures] == [2, 1]
