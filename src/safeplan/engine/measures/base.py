@@ -228,6 +228,7 @@ def attach_snapshot(frame: pl.DataFrame, ctx: Context, start: str, end: str) -> 
     by binary search and spread with `explode`, so the work is proportional
     to the output.
     """
+    frame = frame.filter(pl.col(start).is_not_null())
     ends = ctx.table.sort("period_end", "_p").with_row_index("_k")
     days = ends.get_column("period_end")
     open_until = frame.get_column(end).fill_null(FAR_FUTURE)
