@@ -186,3 +186,11 @@ def test_every_value_in_a_row_is_finite_or_none(audits, m8_targets):
     for row in scorecard("2018-19 Q1", "locality"):
         for key, value in row.as_dict().items():
             assert not (isinstance(value, float) and not math.isfinite(value)), key
+
+
+def test_the_scorecard_reads_in_a_fixed_number_of_queries(audits, challenges, m8_targets,
+                                                          django_assert_num_queries):  # fmt: skip
+    # results, previous, a year earlier, targets, benchmarks, months, marks, settings, commentary
+    with django_assert_num_queries(9):
+        rows = scorecard("2018-19 Q1", "locality")
+    assert {r.measure for r in rows} == {"M8", "M12"}

@@ -240,3 +240,28 @@ def test_spc_mark_command_sets_a_ghost_with_its_reason(challenges):
                                         "--kind", "ghost"])  # fmt: skip
     assert missing.exit_code == 2
     assert "--reason is required" in missing.output
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "2019-04-01",  # ISO
+        "2019-04",  # a month
+        "2019-04-01 00:00:00",  # a date-time, as a spreadsheet may save it
+        "01/04/2019",  # day first, as in the UK
+    ],
+)
+def test_spc_series_reads_the_usual_ways_of_writing_a_date(tmp_path, written):
+    from safeplan.scorecard.series import read_series
+
+    path = tmp_path / "s.csv"
+    path.write_text(f"date,value\n{written},4\n2019-05-01,5\n")
+    assert [p.month for p in read_series(path)] == [date(2019, 4, 1), date(2019, 5, 1)]
+
+
+def test_a_row_with_an_empty_value_is_not_a_point(tmp_path):
+    from safeplan.scorecard.series import read_series
+
+    path = tmp_path / "s.csv"
+    path.write_text("date,value\n2019-04-01,4\n2019-05-01,\n2019-06-01,6\n")
+    assert [p.value for p in read_series(path)] == [4.0, 6.0]

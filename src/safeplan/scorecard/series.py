@@ -32,11 +32,33 @@ class SeriesError(ValueError):
     """A series file that cannot be charted; the message lists every problem."""
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text + "-01" if len(text) == 7 else text)
-    except ValueError:
-        raise ValueError(f'"{text}" is not a date such as 2019-04-01 or 2019-04') from None
+def _date(cell: Cell) -> dt.date:
+    """A spreadsheet date, ISO text (``2019-04-01``, ``2019-04``, a date-time) or ``01/04/2019``."""
+    if isinstance(cell, dt.datetime):
+        return cell.date()
+    if isinstance(cell, dt.date):
+        return cell
+    text = cell_text(cell)
+    for parse in (_iso_month, dt.date.fromisoformat, _iso_datetime, _uk_date):
+        try:
+            return parse(text)
+        except ValueError:
+            continue
+    raise ValueError(f'"{text}" is not a date such as 2019-04-01, 2019-04 or 01/04/2019')
+
+
+def _iso_month(text: str) -> dt.date:
+    if len(text) != 7:
+        raise ValueError(text)
+    return dt.date.fromisoformat(text + "-01")
+
+
+def _iso_datetime(text: str) -> dt.date:
+    return dt.datetime.fromisoformat(text).date()
+
+
+def _uk_date(text: str) -> dt.date:
+    return dt.datetime.strptime(text, "%d/%m/%Y").date()
 
 
 def _value(text: str) -> float | None:
@@ -74,12 +96,15 @@ class _Reader:
         return {n: i for i, n in enumerate(names) if n in COLUMNS}
 
     def row(self, number: int, cells: list[Cell], columns: dict[str, int]) -> SpcPoint | None:
-        def get(name: str) -> str:
+        def raw(name: str) -> Cell:
             at = columns.get(name)
-            return cell_text(cells[at]) if at is not None and at < len(cells) else ""
+            return cells[at] if at is not None and at < len(cells) else None
+
+        def get(name: str) -> str:
+            return cell_text(raw(name))
 
         try:
-            day, value = _date(get("date")), _value(get("value"))
+            day, value = _date(raw("date")), _value(get("value"))
             ghost, recalc, base = (_flag(get(n)) for n in ("ghost", "recalculate", "baseline"))
         except ValueError as exc:
             self.problems.append(f"row {number}: {exc}")
