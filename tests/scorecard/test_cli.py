@@ -68,6 +68,7 @@ def test_scorecard_json_is_a_list_with_the_same_keys(audits):
         (["--period", "Q9"], 2, "is not a period"),  # a label that is no period
         (["--period", "2030-31"], 1, "no results for 2030-31"),  # nothing computed for it
         ([], 2, "Missing option '--period'"),
+        (["--period", "2018-19", "--breakdown", "team"], 2, "'team' is not a breakdown"),
     ],
 )
 def test_scorecard_errors_are_clear(args, code, message):

@@ -9,7 +9,7 @@ import pytest
 
 from safeplan.engine.stats import poisson_count
 from safeplan.measures.models import MeasureResult
-from safeplan.scorecard.selectors import _intervals, scorecard
+from safeplan.scorecard.selectors import _intervals, scorecard, scorecard_periods
 from safeplan.scorecard.services import benchmarks_import, target_set
 from tests.scorecard.conftest import audits_csv, challenges_csv, months
 
@@ -194,3 +194,8 @@ def test_the_scorecard_reads_in_a_fixed_number_of_queries(audits, challenges, m8
     with django_assert_num_queries(9):
         rows = scorecard("2018-19 Q1", "locality")
     assert {r.measure for r in rows} == {"M8", "M12"}
+
+
+def test_the_periods_with_results_are_listed_by_end_shorter_first(challenges):
+    assert scorecard_periods("quarter") == ["2018-19 Q1"]
+    assert scorecard_periods()[:4] == ["2018-04", "2018-05", "2018-06", "2018-19 Q1"]

@@ -265,3 +265,9 @@ def test_a_row_with_an_empty_value_is_not_a_point(tmp_path):
     path = tmp_path / "s.csv"
     path.write_text("date,value\n2019-04-01,4\n2019-05-01,\n2019-06-01,6\n")
     assert [p.value for p in read_series(path)] == [4.0, 6.0]
+
+
+def test_spc_of_a_breakdown_without_a_group_names_the_groups(challenges):
+    result = CliRunner().invoke(main, ["spc", "--measure", "M12", "--breakdown", "locality"])
+    assert result.exit_code == 1
+    assert "give --group, one of: Unknown" in result.output

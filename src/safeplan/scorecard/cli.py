@@ -149,9 +149,14 @@ def scorecard(period: str, breakdown: str, fmt: str) -> None:
     """
     label = _period_label(period)
     _django()
-    from safeplan.scorecard.selectors import SCORECARD_COLUMNS
+    from safeplan.scorecard.selectors import SCORECARD_COLUMNS, breakdown_names
     from safeplan.scorecard.selectors import scorecard as scorecard_rows
 
+    if breakdown not in breakdown_names():
+        raise click.BadParameter(
+            f"{breakdown!r} is not a breakdown; use one of {', '.join(breakdown_names())}",
+            param_hint="--breakdown",
+        )
     rows = scorecard_rows(label, breakdown)
     if not rows:
         raise click.ClickException(
@@ -269,13 +274,18 @@ def spc(
         )
     measure_id = _measure_id(measure)
     _django()
-    from safeplan.scorecard.selectors import spc_for_measure
+    from safeplan.scorecard.selectors import result_groups, spc_for_measure
 
     chart = spc_for_measure(measure_id, breakdown, group)
     if not chart.rows:
+        groups = [g for g in result_groups(measure_id, breakdown) if g]
+        hint = (
+            f"; give --group, one of: {', '.join(groups)}" if group not in groups and groups else ""
+        )
         raise click.ClickException(
             f"{measure_id} has no monthly results for breakdown {breakdown!r}"
             + (f" group {group!r}" if group else "")
+            + hint
         )
     _print_chart(chart, fmt, lambda d: f"{d.year:04d}-{d.month:02d}")
 

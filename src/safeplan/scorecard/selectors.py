@@ -503,3 +503,30 @@ def commentary_current(measure: str, period: str) -> Commentary | None:
     """The latest commentary for a measure and period, or None."""
     history = commentary_history(measure, period)
     return history[0] if history else None
+
+
+def breakdown_names() -> tuple[str, ...]:
+    """Every breakdown a result can have: all, locality, then the measures' own."""
+    extra = [b for spec in CATALOGUE.values() for b in spec.breakdowns]
+    return tuple(dict.fromkeys(["all", "locality", *extra]))
+
+
+def scorecard_periods(kind: str | None = None) -> list[str]:
+    """Period labels with stored results by end date, a shorter period first (optionally one kind)."""
+    results = MeasureResult.objects.filter(breakdown="all")
+    if kind is not None:
+        results = results.filter(period_kind=kind)
+    rows = results.values_list("period", "period_start", "period_end").distinct()
+    ordered = sorted(set(rows), key=lambda r: (r[2], -r[1].toordinal()))
+    return [label for label, _, _ in ordered]
+
+
+def result_groups(measure: str, breakdown: str) -> list[str]:
+    """The groups a measure's results have for a breakdown (for choosing a chart)."""
+    return sorted(
+        set(
+            MeasureResult.objects.filter(
+                measure=measure_spec(measure).id, breakdown=breakdown
+            ).values_list("group", flat=True)
+        )
+    )
