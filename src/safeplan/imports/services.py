@@ -293,24 +293,14 @@ class _Writer:
 
     def __init__(self, dataset: Dataset, batch: ImportBatch, source: str) -> None:
         model = RECORD_MODELS[dataset.name]
-        # `referrals` has a column named `source` (the referral source code), which
-        # takes the place of the record's provenance field of that name; the
-        # batch still records the import's source, and supersession reads it there.
-        own_source = "source" not in dataset.column_names
-        provenance = [
-            "record_id",
-            "batch",
-            *(["source"] if own_source else []),
-            "row_number",
-            "is_current",
-        ]
+        provenance = ["record_id", "batch", "import_source", "row_number", "is_current"]
         names = [*provenance, *dataset.column_names]
         fields: list[Any] = [model._meta.get_field(name) for name in names]
         quote = connection.ops.quote_name
         columns = ", ".join(quote(f.column) for f in fields)
         marks = ", ".join(["%s"] * len(fields))
         self.sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"
-        self.prefix: tuple[object, ...] = (batch.pk, source) if own_source else (batch.pk,)
+        self.prefix: tuple[object, ...] = (batch.pk, source)
         self.columns = dataset.column_names
         self.prepare = [(i, p) for i, p in enumerate(_preparers(dataset)) if p is not _identity]
         self.pending: list[tuple[Any, ...]] = []
@@ -488,10 +478,7 @@ class _Load:
         )
         if self.request.covers is None or self.dataset.primary_date is None:
             return replaced
-        # The record's own provenance `source` (indexed with the primary date), except
-        # in `referrals`, whose `source` column is the referral source code.
-        by_source = "batch__source" if "source" in self.dataset.column_names else "source"
-        in_window = manager.filter(is_current=True, **{by_source: self.request.source})
+        in_window = manager.filter(is_current=True, import_source=self.request.source)
         in_window = in_window.exclude(batch=self.batch).filter(
             _in_window(self.dataset, self.request.covers)
         )

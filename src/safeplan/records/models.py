@@ -126,7 +126,8 @@ def _record_model(dataset: Dataset) -> type[models.Model]:
             max_length=140, help_text="the record's key: its id (population: year:locality)"
         ),
         "batch": models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="+"),
-        "source": models.CharField(max_length=64),
+        # Not `source`: `referrals` has a column of that name (the referral source code).
+        "import_source": models.CharField(max_length=64),
         "row_number": models.PositiveIntegerField(help_text="row in the file, as the user sees it"),
         "is_current": models.BooleanField(default=False),
         "superseded_by": models.ForeignKey(
@@ -140,7 +141,7 @@ def _record_model(dataset: Dataset) -> type[models.Model]:
     indexes.append(models.Index(fields=["record_id"], name=f"{short}_record"))
     if dataset.primary_date:
         indexes.append(
-            models.Index(fields=["source", dataset.primary_date], name=f"{short}_src_date")
+            models.Index(fields=["import_source", dataset.primary_date], name=f"{short}_src_date")
         )
     attrs["Meta"] = type(
         "Meta",
