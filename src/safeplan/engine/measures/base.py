@@ -240,14 +240,18 @@ def attach_snapshot(frame: pl.DataFrame, ctx: Context, start: str, end: str) -> 
     return spread.join(ends, on="_k").drop("_k")
 
 
-def with_latest_of_unit(frame: pl.DataFrame, column: str, order: Sequence[str]) -> pl.DataFrame:
-    """Set `column` to that of the unit's latest record in each period.
+def with_sequence(base: pl.DataFrame, order: Sequence[str]) -> pl.DataFrame:
+    """Number the records ``_seq`` from earliest to latest: by `order`, then record id as text."""
+    return base.sort([*order, "_rid"]).with_row_index("_seq")
 
-    Latest by `order` (a date or time), then the highest record id compared
-    as text (`measures.md`, "Locality of a record").
+
+def with_latest_of_unit(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+    """Set `column` to that of the unit's latest record (highest ``_seq``) in each period.
+
+    `measures.md`, "Locality of a record": a child counted once takes the
+    locality of their most recent counted record.
     """
-    ordered = frame.sort([*order, "_rid"])
-    return ordered.with_columns(pl.col(column).last().over(["_p", "_unit"]))
+    return frame.with_columns(pl.col(column).sort_by("_seq").last().over(["_p", "_unit"]))
 
 
 def percent(numerator: str = "numerator", denominator: str = "denominator") -> pl.Expr:

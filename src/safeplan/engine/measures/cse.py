@@ -21,6 +21,7 @@ from safeplan.engine.measures.base import (
     with_latest_of_unit,
     with_locality,
     with_population,
+    with_sequence,
 )
 
 
@@ -91,7 +92,7 @@ def repeat_missing_base(ctx: Context, params: Params) -> pl.DataFrame:
     after (if any counted episode was from care).
     """
     episodes = _counted_episodes(with_locality(ctx.frame("missing_episodes"), ctx), params)
-    return episodes.select(
+    selected = episodes.select(
         pl.lit("missing_episodes").alias("_dataset"),
         pl.col("episode_id").alias("_rid"),
         pl.col("child_id").alias("_unit"),
@@ -100,13 +101,14 @@ def repeat_missing_base(ctx: Context, params: Params) -> pl.DataFrame:
         pl.col("looked_after").fill_null(False).alias("_from_care"),
         "g_locality",
     )
+    return with_sequence(selected, ["_ts"])
 
 
 def repeat_missing_contributions(ctx: Context, params: Params, base: pl.DataFrame) -> pl.DataFrame:
     by_child = ["_p", "_unit"]
     minimum = int(params["min_episodes"])  # type: ignore[arg-type]
     looked_after = pl.col("_from_care").any().over(by_child)
-    episodes = with_latest_of_unit(attach_flow(base, ctx), "g_locality", ["_ts"])
+    episodes = with_latest_of_unit(attach_flow(base, ctx), "g_locality")
     return episodes.with_columns(
         (pl.len().over(by_child) >= minimum).alias("_num"),
         pl.lit(True).alias("_den"),

@@ -22,6 +22,7 @@ from safeplan.engine.measures.base import (
     summarise,
     with_latest_of_unit,
     with_locality,
+    with_sequence,
 )
 from safeplan.engine.measures.cse import flow_contributions
 from safeplan.engine.periods import Period
@@ -120,7 +121,7 @@ def elearning_base(ctx: Context, params: Params) -> pl.DataFrame:
     start date to the period end (empty without a plan start, or for a period
     ending before it).
     """
-    return with_locality(ctx.frame("elearning_completions"), ctx).select(
+    completions = with_locality(ctx.frame("elearning_completions"), ctx).select(
         pl.lit("elearning_completions").alias("_dataset"),
         pl.col("completion_id").alias("_rid"),
         pl.col("learner_id").alias("_unit"),
@@ -129,10 +130,11 @@ def elearning_base(ctx: Context, params: Params) -> pl.DataFrame:
         pl.lit(False).alias("_den"),
         "g_locality",
     )
+    return with_sequence(completions, ["_date"])
 
 
 def _learners(contrib: pl.DataFrame) -> pl.DataFrame:
-    return with_latest_of_unit(contrib, "g_locality", ["_date"])
+    return with_latest_of_unit(contrib, "g_locality")
 
 
 def elearning_contributions(ctx: Context, params: Params, base: pl.DataFrame) -> pl.DataFrame:
@@ -174,7 +176,7 @@ def _cumulative(ctx: Context, base: pl.DataFrame, groups: Groups) -> pl.DataFram
         return pl.DataFrame(schema={**schema, "cumulative_learners": pl.Int64})
     completions = (
         base.filter(pl.col("_date") >= start)
-        .sort("_unit", "_date", "_rid")
+        .sort("_unit", "_seq")
         .with_columns(pl.col("_date").shift(-1).over("_unit").alias("_next"))
     )
     events = pl.concat(
