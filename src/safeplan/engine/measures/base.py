@@ -410,29 +410,32 @@ class Measure:
         return inspect.getdoc(self.base) or ""
 
 
+def period_status(
+    measure: Measure, ctx: Context, params: Params, period: Period
+) -> tuple[str, str | None]:
+    """``("ok", note)`` when every dataset read covers the period, else ``("no data", why)``.
+
+    A flow needs the whole period covered; a snapshot only its last day.
+    """
+    first = period.end if measure.spec.kind.value == "snapshot" else period.start
+    coverage = ctx.inputs.coverage
+    missing = [n for n in measure.spec.reads if not covers(coverage.get(n, ()), first, period.end)]
+    if missing:
+        return "no data", f"not covered: {', '.join(missing)}"
+    notes = measure.notes(ctx, params, period) if measure.notes else []
+    return "ok", "; ".join(notes) or None
+
+
 def _status_table(measure: Measure, ctx: Context, params: Params) -> pl.DataFrame:
-    rows = []
-    snapshot = measure.spec.kind.value == "snapshot"
-    for index, period in enumerate(ctx.periods):
-        start = period.end if snapshot else period.start
-        missing = [
-            name
-            for name in measure.spec.reads
-            if not covers(ctx.inputs.coverage.get(name, ()), start, period.end)
-        ]
-        notes = [] if missing else (measure.notes(ctx, params, period) if measure.notes else [])
-        rows.append(
-            {
-                "_p": index,
-                "period": period.label,
-                "period_kind": period.kind,
-                "status": "no data" if missing else "ok",
-                "note": "; ".join([f"not covered: {', '.join(missing)}"] if missing else notes)
-                or None,
-            }
-        )
+    statuses = [period_status(measure, ctx, params, period) for period in ctx.periods]
     return pl.DataFrame(
-        rows,
+        {
+            "_p": list(range(len(ctx.periods))),
+            "period": [p.label for p in ctx.periods],
+            "period_kind": [p.kind for p in ctx.periods],
+            "status": [status for status, _ in statuses],
+            "note": [note for _, note in statuses],
+        },
         schema={
             "_p": pl.Int64,
             "period": pl.String,
