@@ -162,3 +162,26 @@ def test_every_command_has_help(command):
     result = _run(*command, "--help")
     assert result.exit_code == 0
     assert "Usage:" in result.output
+
+
+def test_scorecard_csv_joins_warnings_and_shows_the_benchmark(audits, tmp_path):
+    path = tmp_path / "b.csv"
+    path.write_text(
+        "measure,period,comparator,value\nM8,2018-19 Q1,England,35\nM8,2018-19 Q1,Region,20\n"
+    )
+    assert _run("benchmarks", "import", str(path)).exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(_run("scorecard", "--period", "2018-19 Q1").output)))
+    (m8,) = [r for r in rows if r["measure"] == "M8"]
+    assert (m8["benchmark"], m8["benchmark_comparison"]) == ("35.0", "worse")
+    assert m8["warnings"] == (
+        "benchmark: England (also 1 more); SPC: fewer than 13 points: run chart only"
+    )
+
+
+def test_spc_setting_command_sets_the_conflict():
+    from safeplan.scorecard.selectors import spc_conflict
+
+    result = _run("spc-setting", "--measure", "M12", "--conflict", "improvement")
+    assert result.exit_code == 0, result.output
+    assert spc_conflict("M12") == "improvement"
+    assert spc_conflict("M3") == "concern"  # the spec's default

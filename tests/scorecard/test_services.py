@@ -237,3 +237,17 @@ def test_commentary_needs_a_measure_period_text_and_author(fields, message):
     with pytest.raises(ScorecardInputError, match=message):
         commentary_save(**(given | fields))
     assert not Commentary.objects.exists()
+
+
+def test_benchmarks_import_reads_a_workbook_too(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["measure", "period", "comparator", "value", "lower", "upper"])
+    sheet.append(["M3", "2018-19", "England", 72.5, 70, 75])
+    sheet.append(["M3", "2018-19", "Region", "high", None, None])
+    path = tmp_path / "bench.xlsx"
+    book.save(path)
+    outcome = benchmarks_import(path=path, by="ana")
+    assert [(p.row, p.column, p.rule) for p in outcome.problems] == [(3, "value", "B06")]
