@@ -53,6 +53,7 @@ WHERE = "plan.toml: priorities[2].measures[1].targets[1]"
         # a percentage target has no period kind
         ("M3", 'value = 5\nfrom = 2021-04-01\nperiod_kind = "month"', f"{WHERE}.period_kind: only a count measure's target has one (M3 is a percent)"),
         ("M3", "value = 105\nfrom = 2021-04-01", f"{WHERE}.value: 105.0 is not a percentage (0 to 100)"),
+        ("M12", 'value = -5\nfrom = 2021-04-01\nperiod_kind = "year"', f"{WHERE}.value: -5.0 is negative; M12 is 0 or more"),
         ("M3", 'value = "70%"\nfrom = 2021-04-01', f"{WHERE}.value: must be a number, not text"),
         ("M3", "value = true\nfrom = 2021-04-01", f"{WHERE}.value: must be a number, not a boolean"),
         ("M3", "value = nan\nfrom = 2021-04-01", f"{WHERE}.value: must be a finite number, not nan"),

@@ -219,6 +219,8 @@ class _Reader:
         value = self.number(item, path, "value")
         if spec.unit == Unit.PERCENT and not 0 <= value <= 100:
             raise self.fail(f"{path}.value", f"{value} is not a percentage (0 to 100)")
+        if value < 0:
+            raise self.fail(f"{path}.value", f"{value} is negative; {spec.id} is 0 or more")
         tolerance = self.number(item, path, "tolerance") if "tolerance" in item else 0.0
         if tolerance < 0:
             raise self.fail(f"{path}.tolerance", f"must be 0 or more, not {tolerance}")

@@ -18,7 +18,7 @@ from django.db import transaction
 from safeplan.engine import judgement
 from safeplan.engine.catalogue import Direction, MeasureSpec, Unit, measure_spec
 from safeplan.engine.periods import parse_period
-from safeplan.plans.planfile import PlanSpec
+from safeplan.plans.planfile import PlanFileError, PlanSpec, TargetEntry
 from safeplan.scorecard.benchmarks import BenchmarkImportOutcome, read_benchmarks
 from safeplan.scorecard.models import (
     TARGET_PERIOD_KINDS,
@@ -184,26 +184,38 @@ def _target(target_id: int) -> Target:
 
 
 def targets_load_from_plan(spec: PlanSpec) -> list[Target]:
-    """Replace the targets that came from a plan file with this plan's (analysts' are kept)."""
+    """Replace the targets that came from a plan file with this plan's (analysts' are kept).
+
+    The plan file's parser has checked each target already; a target the
+    services still refuse is reported as a PlanFileError, as any other fault
+    in the file.
+    """
     with transaction.atomic():
         Target.objects.filter(source=Target.Source.PLAN).delete()
-        return [
-            target_set(
-                measure=measure.id,
-                value=entry.value,
-                tolerance=entry.tolerance,
-                tolerance_is_percent=entry.tolerance_is_percent,
-                effective_from=entry.effective_from,
-                effective_to=entry.effective_to,
-                period_kind=entry.period_kind,
-                note=f"from the plan file: {spec.title}"[:300],
-                by=PLAN_AUTHOR,
-                source=Target.Source.PLAN,
-            )
-            for priority in spec.priorities
-            for measure in priority.measures
-            for entry in measure.targets
-        ]
+        made = []
+        for priority in spec.priorities:
+            for measure in priority.measures:
+                for n, entry in enumerate(measure.targets, start=1):
+                    made.append(_plan_target(spec, measure.id, n, entry))
+        return made
+
+
+def _plan_target(spec: PlanSpec, measure: str, number: int, entry: TargetEntry) -> Target:
+    try:
+        return target_set(
+            measure=measure,
+            value=entry.value,
+            tolerance=entry.tolerance,
+            tolerance_is_percent=entry.tolerance_is_percent,
+            effective_from=entry.effective_from,
+            effective_to=entry.effective_to,
+            period_kind=entry.period_kind,
+            note=f"from the plan file: {spec.title}"[:300],
+            by=PLAN_AUTHOR,
+            source=Target.Source.PLAN,
+        )
+    except ScorecardInputError as exc:
+        raise PlanFileError(f"{measure} target {number}: {exc}") from None
 
 
 # --- benchmarks -------------------------------------------------------------------------------
