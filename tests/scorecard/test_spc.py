@@ -215,7 +215,8 @@ def test_spc_series_reports_a_bad_file_without_a_traceback(tmp_path, text, messa
     ("args", "message"),
     [
         ([], "either --measure or --series"),  # neither
-        (["--measure", "M12", "--direction", "up"], "for --series"),  # a measure has its own
+        (["--measure", "M12", "--direction", "up"], "are for --series"),  # a measure has its own
+        (["--measure", "M12", "--conflict", "concern"], "are for --series"),  # … and its setting
         (["--measure", "M13"], "unknown measure"),  # not a measure
     ],
 )

@@ -231,9 +231,7 @@ def _print_chart(chart: Any, fmt: str, month_label: Any) -> None:
 @click.option(
     "--conflict",
     type=click.Choice(["improvement", "concern"]),
-    default="concern",
-    show_default=True,
-    help="With --series: how a point that is both is shown.",
+    help="With --series: how a point that is both is shown (default: concern).",
 )
 @_FORMAT
 def spc(
@@ -243,7 +241,7 @@ def spc(
     series: Path | None,
     direction: str | None,
     target_value: float | None,
-    conflict: str,
+    conflict: str | None,
     fmt: str,
 ) -> None:
     """Print an SPC chart (Making Data Count rules): one row per point, then the icons.
@@ -265,12 +263,13 @@ def spc(
     if series is not None:
         if direction is None:
             raise click.UsageError("--series needs --direction up, down or neither")
-        _spc_series(series, direction, target_value, conflict, fmt)
+        _spc_series(series, direction, target_value, conflict or "concern", fmt)
         return
     assert measure is not None
-    if direction is not None or target_value is not None:
+    if direction is not None or target_value is not None or conflict is not None:
         raise click.UsageError(
-            "--direction and --target are for --series; a measure has its own (see `target list`)"
+            "--direction, --target and --conflict are for --series; a measure has its own "
+            "(see `target list` and `spc-setting`)"
         )
     measure_id = _measure_id(measure)
     _django()
