@@ -199,3 +199,26 @@ def test_the_scorecard_reads_in_a_fixed_number_of_queries(audits, challenges, m8
 def test_the_periods_with_results_are_listed_by_end_shorter_first(challenges):
     assert scorecard_periods("quarter") == ["2018-19 Q1"]
     assert scorecard_periods()[:4] == ["2018-04", "2018-05", "2018-06", "2018-19 Q1"]
+
+
+def _referrals(counts):
+    """Referrals with CSE risk high: (first day of a quarter, how many) in its first month."""
+    lines = ["referral_id,child_id,referral_date,cse_risk"]
+    for start, count in counts:
+        lines += [
+            f"R{start:%Y%m}{i},C{i},{start.replace(day=1 + i % 28)},high" for i in range(count)
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def test_a_track_measure_is_never_rated_and_travels_higher_or_lower(load, tmp_path):
+    # M1 (count, track): 5 in 2018-19 Q4 (exact Poisson 1.6–11.7), 30 in 2019-20 Q1 (Byar 20.2–42.8).
+    load("referrals", _referrals([(date(2019, 1, 1), 5), (date(2019, 4, 1), 30)]),
+         covers=(date(2019, 1, 1), date(2019, 6, 30)))  # fmt: skip
+    bench = tmp_path / "b.csv"
+    bench.write_text("measure,period,comparator,value\nM1,2019-20 Q1,England,10\n")
+    benchmarks_import(path=bench, by="ana")
+    row = _row("2019-20 Q1", "M1")
+    assert (row.value, row.rag, row.target) == (30.0, "not rated", None)
+    assert row.dot_short == "higher"
+    assert row.benchmark_comparison == "higher"  # 10 lies below the area's interval

@@ -10,6 +10,8 @@ from fractions import Fraction
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from safeplan.cli import main
 from safeplan.engine.catalogue import Direction
@@ -272,3 +274,40 @@ def test_spc_of_a_breakdown_without_a_group_names_the_groups(challenges):
     result = CliRunner().invoke(main, ["spc", "--measure", "M12", "--breakdown", "locality"])
     assert result.exit_code == 1
     assert "give --group, one of: Unknown" in result.output
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    values=st.lists(
+        st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_subnormal=False),
+        min_size=1,
+        max_size=30,
+    ),
+    direction=st.sampled_from(["up", "down", "neither"]),
+)
+def test_spc_series_gives_the_engines_chart_at_full_precision(tmp_path_factory, values, direction):
+    path = tmp_path_factory.mktemp("series") / "s.csv"
+    days = [date(2000 + i // 12, i % 12 + 1, 1) for i in range(len(values))]
+    path.write_text(
+        "date,value\n" + "".join(f"{d},{v!r}\n" for d, v in zip(days, values, strict=True))
+    )
+    result = CliRunner().invoke(main, ["spc", "--series", str(path), "--direction", direction,
+                                       "--format", "json"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    engine_direction = {
+        "up": Direction.INCREASE,
+        "down": Direction.REDUCE,
+        "neither": Direction.TRACK,
+    }
+    expected = spc_chart(
+        [SpcPoint(d, v) for d, v in zip(days, values, strict=True)],
+        SpcSettings(engine_direction[direction]),
+    )
+    got = json.loads(result.output)
+    assert [
+        (p["value"], p["mean"], p["lpl"], p["upl"], p["signal"], p["rules"]) for p in got["points"]
+    ] == [(r.value, r.mean, r.lpl, r.upl, r.signal, list(r.rules)) for r in expected.rows]
+    assert (got["variation_icon"], got["assurance_icon"]) == (
+        expected.variation,
+        expected.assurance,
+    )
