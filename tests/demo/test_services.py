@@ -39,7 +39,17 @@ def test_a_build_imports_every_file_through_the_importer_as_a_partnership_would(
     _each_dataset_stores_as_many_current_records_as_its_file_has_rows(build)
     _batches_carry_the_sources_and_windows_a_partnership_would_state()
     assert [r.trigger for r in ComputeRun.objects.all()] == [SUBMITTED_BY], "computed once"
+    _the_board_sees_ratings_against_labelled_illustrative_targets()
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{d}.csv" for d in IMPORT_ORDER)
+
+
+def _the_board_sees_ratings_against_labelled_illustrative_targets() -> None:
+    from safeplan.scorecard.models import Target
+
+    targets = Target.objects.all()
+    assert targets.exists()
+    assert all(t.illustrative for t in targets)
+    assert "M1" not in {t.measure for t in targets}  # a track measure is never rated
 
 
 def _every_file_was_accepted_with_no_problem() -> None:
