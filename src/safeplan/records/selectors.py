@@ -6,25 +6,11 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from safeplan.datasets.schema import DATASETS
+from safeplan.engine.measures.base import merge_windows
 from safeplan.records.models import RECORD_MODELS, ImportBatch
-
-
-def merge_windows(windows: list[tuple[date, date]]) -> list[tuple[date, date]]:
-    """Overlapping or touching windows merged, in date order.
-
-    >>> merge_windows([(date(2024, 4, 1), date(2024, 6, 30)), (date(2024, 7, 1), date(2024, 9, 30))])
-    [(datetime.date(2024, 4, 1), datetime.date(2024, 9, 30))]
-    """
-    merged: list[tuple[date, date]] = []
-    for start, end in sorted(windows):
-        if merged and start <= merged[-1][1] + timedelta(days=1):
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
 
 
 def dataset_coverage() -> dict[str, list[tuple[date, date]]]:
