@@ -158,25 +158,26 @@ class Reference:
         refs = self.rows("referrals")
         assessments = self.rows("assessments")
         linked = {a["referral_id"] for a in assessments if a.get("referral_id")}
+        by_child: dict[str, list[Row]] = defaultdict(list)
+        unlinked: dict[str, list[Row]] = defaultdict(list)
+        for r in refs:
+            by_child[r["child_id"]].append(r)
+        for a in assessments:
+            if a.get("referral_id") is None:
+                unlinked[a["child_id"]].append(a)
 
         def assessed(p: Row, d) -> bool:
             if p["referral_id"] in linked:
                 return True
-            return any(
-                a.get("referral_id") is None
-                and a["child_id"] == p["child_id"]
-                and p["referral_date"] <= a["start_date"] < d
-                for a in assessments
-            )
+            return any(p["referral_date"] <= a["start_date"] < d for a in unlinked[p["child_id"]])
 
         def repeat(r: Row) -> bool:
             d = r["referral_date"]
             return any(
-                p["child_id"] == r["child_id"]
-                and p["referral_id"] != r["referral_id"]
+                p["referral_id"] != r["referral_id"]
                 and add_months(d, -12) <= p["referral_date"] < d
                 and assessed(p, d)
-                for p in refs
+                for p in by_child[r["child_id"]]
             )
 
         current = [r for r in refs if period.contains(r["referral_date"])]
@@ -264,20 +265,19 @@ class Reference:
         return {g: figures(g) for g in groups}
 
     def _neglect_evidence(self, case: Row, until) -> bool:
+        if not hasattr(self, "_evidence"):
+            self._evidence: dict[str, list] = defaultdict(list)
+            for a in self.rows("assessments"):
+                if "16A" in (a.get("factors") or []):
+                    self._evidence[a["child_id"]].append(a["start_date"])
+            for p in self.rows("cp_plans"):
+                if "NEG" in (p.get("initial_category"), p.get("latest_category")):
+                    self._evidence[p["child_id"]].append(p["start_date"])
         end = case.get("end_date")
-        inside = lambda d: case["start_date"] <= d and (end is None or d <= end) and d <= until  # noqa: E731
-        for a in self.rows("assessments"):
-            if (
-                a["child_id"] == case["child_id"]
-                and "16A" in (a.get("factors") or [])
-                and inside(a["start_date"])
-            ):
-                return True
-        for p in self.rows("cp_plans"):
-            neg = "NEG" in (p.get("initial_category"), p.get("latest_category"))
-            if p["child_id"] == case["child_id"] and neg and inside(p["start_date"]):
-                return True
-        return False
+        return any(
+            case["start_date"] <= d and (end is None or d <= end) and d <= until
+            for d in self._evidence[case["child_id"]]
+        )
 
     def m10(self, period: Period) -> Result:
         far = period.end + timedelta(days=100_000)

@@ -3,7 +3,6 @@
 import json
 
 import polars as pl
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -27,10 +26,7 @@ def _engine(data):
 
 
 def _same(expected, actual, key):
-    if isinstance(expected, float) and isinstance(actual, float) and key == "sd":
-        assert actual == pytest.approx(expected, rel=1e-12)
-    else:
-        assert actual == expected, key
+    assert actual == expected, key
 
 
 @SETTINGS

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, localcontext
+
 import polars as pl
 
 from safeplan.engine.catalogue import CATALOGUE
@@ -110,21 +112,42 @@ def _open_neglect_cases(ctx: Context, params: Params, groups: Groups) -> pl.Data
     )
 
 
+def sample_sd(n: int | None, total: int | None, squares: int | None) -> float | None:
+    """Sample standard deviation (n − 1) of whole numbers from their exact sums, correctly rounded.
+
+    s² = (n·Σx² − (Σx)²) / (n·(n − 1)) is exact in integers; the square root
+    is taken to 50 digits, so the float is the one `statistics.stdev` gives.
+
+    >>> import statistics
+    >>> sample_sd(3, 221, 151**2 + 60**2 + 10**2) == statistics.stdev([151, 60, 10])
+    True
+    """
+    if n is None or total is None or squares is None or n < 2:
+        return None
+    with localcontext() as context:
+        context.prec = 50
+        variance = Decimal(n * squares - total * total) / Decimal(n * (n - 1))
+        return float(variance.sqrt())
+
+
 def neglect_case_length_summary(
     ctx: Context, params: Params, contrib: pl.DataFrame, groups: Groups
 ) -> pl.DataFrame:
-    days = pl.col("_days").cast(pl.Float64)
+    days = pl.col("_days")
     aggs = [
-        days.sum().alias("numerator"),
+        days.sum().cast(pl.Float64).alias("numerator"),
         pl.len().alias("denominator"),
-        days.std(ddof=1).alias("sd"),
-        days.median().alias("median"),
+        days.sum().alias("_sum"),
+        (days * days).sum().alias("_squares"),
+        days.cast(pl.Float64).median().alias("median"),
     ]
-    return (
-        summarise(contrib, ctx, groups, aggs)
-        .with_columns(fill_zero("numerator", "denominator"))
-        .with_columns(value=ratio(), sd=pl.col("sd").fill_nan(None))
-        .join(_open_neglect_cases(ctx, params, groups), on=_KEYS, how="left", nulls_equal=True)
+    summary = summarise(contrib, ctx, groups, aggs).with_columns(
+        fill_zero("numerator", "denominator")
+    )
+    columns = [summary.get_column(c).to_list() for c in ("denominator", "_sum", "_squares")]
+    sd = pl.Series("sd", [sample_sd(*cells) for cells in zip(*columns, strict=True)], pl.Float64)
+    return summary.with_columns(value=ratio(), sd=sd).join(
+        _open_neglect_cases(ctx, params, groups), on=_KEYS, how="left", nulls_equal=True
     )
 
 
