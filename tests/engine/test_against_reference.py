@@ -1,6 +1,7 @@
 """The vectorised engine agrees with a naive loop-by-loop reading of `measures.md` to the last digit."""
 
 import json
+from datetime import timedelta
 
 import polars as pl
 from hypothesis import given
@@ -83,3 +84,59 @@ def test_repeat_referrals_match_the_reference_on_dense_histories(referrals, asse
             numerator,
             denominator,
         )
+
+
+def _span(start, length):
+    return {
+        "start_date": start,
+        "end_date": None if length is None else start + timedelta(days=length),
+    }
+
+
+dense_cases = st.lists(
+    st.builds(
+        lambda child, start, length: {"child_id": child} | _span(start, length),
+        few_children,
+        days,
+        st.none() | st.integers(0, 200),
+    ),
+    max_size=8,
+).map(lambda rows: [r | {"case_id": f"k{i}"} for i, r in enumerate(rows)])
+dense_evidence = st.lists(
+    st.fixed_dictionaries(
+        {
+            "child_id": few_children,
+            "start_date": days,
+            "factors": st.sampled_from([["16A"], ["1A"], []]),
+        }
+    ),
+    max_size=8,
+).map(lambda rows: [r | {"assessment_id": f"a{i}"} for i, r in enumerate(rows)])
+dense_plans = st.lists(
+    st.fixed_dictionaries(
+        {
+            "child_id": few_children,
+            "start_date": days,
+            "initial_category": st.sampled_from(["NEG", "PHY"]),
+            "latest_category": st.none() | st.sampled_from(["NEG", "EMO"]),
+        }
+    ),
+    max_size=4,
+).map(lambda rows: [r | {"plan_id": f"p{i}"} for i, r in enumerate(rows)])
+
+
+@SETTINGS
+@given(dense_cases, dense_evidence, dense_plans)
+def test_neglect_case_length_matches_the_reference_on_dense_histories(cases, assessments, plans):
+    data = {"cases": cases, "assessments": assessments, "cp_plans": plans}
+    engine = _engine(data)
+    reference = Reference(data)
+    for period in PERIODS:
+        value, numerator, denominator, secondary = reference.m10(period)[None]
+        row = engine[("M10", period.label, None)]
+        assert (row["value"], row["numerator"], row["denominator"]) == (
+            value,
+            numerator,
+            denominator,
+        )
+        assert json.loads(row["secondary"]) == secondary
