@@ -210,3 +210,27 @@ def test_m12_an_empty_period_is_zero_with_no_share():
     row = result("M12", inputs(challenges=[]), "2018-07")
     assert figures(row) == (0.0, None, None)
     assert row["secondary"] == {"resolved_share": None, "median_days_to_resolution": None}
+
+
+@pytest.mark.parametrize(
+    "days",
+    [
+        [151, 60, 10],
+        [0, 0],  # no spread
+        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+        [3650, 1, 1, 1, 2000, 17, 999],  # long and short cases mixed
+        list(range(0, 3000, 7)),
+    ],
+)
+def test_the_sample_sd_is_the_correctly_rounded_one(days):
+    from safeplan.engine.measures.working_together import sample_sd
+
+    squares = sum(d * d for d in days)
+    assert sample_sd(len(days), sum(days), squares) == statistics.stdev(days)
+
+
+def test_the_sample_sd_needs_two_cases():
+    from safeplan.engine.measures.working_together import sample_sd
+
+    assert sample_sd(1, 5, 25) is None
+    assert sample_sd(0, 0, 0) is None
