@@ -1,7 +1,9 @@
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from safeplan.engine.workdays import (
     add_working_days,
@@ -77,3 +79,12 @@ def test_a_column_shifts_like_single_days_and_keeps_nulls():
     assert shifted.to_list() == [None if d is None else add_working_days(d, 20) for d in days]
     frame = pl.DataFrame({"d": days}, schema={"d": pl.Date})
     assert frame.select(add_working_days_expr("d", 20)).to_series().to_list() == shifted.to_list()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dates(min_value=date(2015, 1, 1), max_value=date(2030, 12, 31)), st.integers(1, 40))
+def test_the_nth_working_day_is_n_working_days_after_day_zero(day, n):
+    result = add_working_days(day, n)
+    assert is_working_day(result)
+    between = [day + timedelta(days=k) for k in range(1, (result - day).days + 1)]
+    assert sum(is_working_day(d) for d in between) == n
