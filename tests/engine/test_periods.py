@@ -1,6 +1,8 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from safeplan.engine.periods import (
     Period,
@@ -151,3 +153,16 @@ def test_the_period_containing_a_day_contains_it():
         assert period.contains(day)
     with pytest.raises(ValueError, match="range"):
         period_of("range", day)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dates(min_value=date(2012, 4, 1), max_value=date(2099, 12, 31)),
+    st.sampled_from(["month", "quarter", "year"]),
+)
+def test_a_periods_label_parses_back_to_it_and_its_neighbours_touch_it(day, kind):
+    period = period_of(kind, day)
+    assert parse_period(period.label) == period
+    assert previous(period).end + timedelta(days=1) == period.start
+    assert next_period(period).start - timedelta(days=1) == period.end
+    assert year_earlier(period).kind == kind
