@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from safeplan.engine.measures.base import merge_windows
 from safeplan.records.models import ImportBatch
-from safeplan.records.selectors import dataset_coverage, merge_windows, record_counts
+from safeplan.records.selectors import dataset_coverage, record_counts
 
 __all__ = ["batch_list", "dataset_coverage", "merge_windows", "record_counts"]
 
