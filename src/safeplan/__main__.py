@@ -1,0 +1,5 @@
+"""``python -m safeplan`` runs the command line."""
+
+from safeplan.cli import main
+
+main()
