@@ -1,17 +1,111 @@
-"""The web pages. Until the plan-on-a-page design lands, ``/`` shows the plan plainly."""
+"""The plan on a page, the measure list, a page per measure, its records and commentary.
+
+Views parse the request, call one selector or service, and render; the
+figures and their layout come from ``selectors.py`` and ``measure_page.py``.
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 
-from safeplan.datasets.schema import DATASETS
-from safeplan.plans.selectors import plan_active
-from safeplan.records.selectors import record_counts
+from safeplan.accounts.roles import Role, user_has_role
+from safeplan.engine.catalogue import MeasureSpec
+from safeplan.engine.periods import Period
+from safeplan.scorecard.selectors import commentary_current
+from safeplan.scorecard.services import commentary_save
+from safeplan.web.forms import CommentaryForm
+from safeplan.web.measure_page import measure_page_for, measure_period, record_tables
+from safeplan.web.selectors import PeriodUnavailable, dashboard_for
+
+#: Who may see child-level records and write commentary (product.md, "Access control").
+ANALYSTS = (Role.ANALYST, Role.ADMINISTRATOR)
 
 
 def plan_page(request: HttpRequest) -> HttpResponse:
-    """The active plan, whole, and how many current records of each dataset are loaded."""
-    counts = [(DATASETS[name], f"{count:,}") for name, count in record_counts().items()]
-    context = {"plan": plan_active(), "record_counts": counts, "nav_section": "plan"}
+    """The plan on a page for the chosen period (default: the latest quarter with figures)."""
+    try:
+        board, periods = dashboard_for(request.GET.get("period"))
+    except PeriodUnavailable as exc:
+        raise Http404(str(exc)) from None
+    context = {"board": board, "periods": periods, "nav_section": "plan"}
     return render(request, "web/plan.html", context)
+
+
+def measure_list(request: HttpRequest) -> HttpResponse:
+    """Every key measure of the plan, by priority, as a table for the chosen period."""
+    try:
+        board, periods = dashboard_for(request.GET.get("period"))
+    except PeriodUnavailable as exc:
+        raise Http404(str(exc)) from None
+    context = {"board": board, "periods": periods, "nav_section": "measures"}
+    return render(request, "web/measures.html", context)
+
+
+def measure_detail(request: HttpRequest, key: str) -> HttpResponse:
+    """One measure: definition, charts and tables, breakdowns, benchmarks, commentary."""
+    try:
+        spec, page, periods = measure_page_for(key, request.GET.get("period"))
+    except (KeyError, PeriodUnavailable) as exc:
+        raise Http404(str(exc)) from None
+    context = {
+        "spec": spec,
+        "page": page,
+        "periods": periods,
+        "may_see_records": user_has_role(request.user, *ANALYSTS),
+        "nav_section": "measures",
+    }
+    return render(request, "web/measure.html", context)
+
+
+def measure_records(request: HttpRequest, key: str) -> HttpResponse:
+    """The records behind a figure: child-level, for analysts and administrators only."""
+    spec, period = _measure_and_period(request, key)
+    if not user_has_role(request.user, *ANALYSTS):
+        raise PermissionDenied("child-level records are for analysts and administrators")
+    breakdown = request.GET.get("breakdown") or "all"
+    if breakdown not in ("all", "locality", *spec.breakdowns) or period is None:
+        raise Http404("no such breakdown")
+    group = request.GET.get("group") if breakdown != "all" else None
+    tables = record_tables(spec, period, breakdown, group)
+    context = {"spec": spec, "period": period, "breakdown": breakdown, "group": group,
+               "tables": tables, "nav_section": "measures"}  # fmt: skip
+    return render(request, "web/records.html", context)
+
+
+def commentary_edit(request: HttpRequest, key: str) -> HttpResponse:
+    """Add commentary, or edit it (a new version; the earlier ones are kept)."""
+    spec, period = _measure_and_period(request, key)
+    if not user_has_role(request.user, *ANALYSTS):
+        raise PermissionDenied("commentary is written by analysts and administrators")
+    if period is None:
+        raise Http404("no figures yet")
+    current = commentary_current(spec.id, period.label)
+    data = request.POST if request.method == "POST" else None
+    form = CommentaryForm(data, initial=_initial(current))
+    if request.method == "POST" and form.is_valid():
+        commentary_save(measure=spec.id, period=period.label, author=request.user.get_username(),
+                        **form.cleaned_data)  # fmt: skip
+        messages.success(request, f"Commentary saved for {spec.id}, {period.label}")
+        return redirect(
+            f"{reverse('web:measure', args=[spec.id])}?{urlencode({'period': period.label})}"
+        )
+    context = {"spec": spec, "period": period, "form": form, "current": current,
+               "nav_section": "measures"}  # fmt: skip
+    return render(request, "web/commentary.html", context)
+
+
+def _measure_and_period(request: HttpRequest, key: str) -> tuple[MeasureSpec, Period | None]:
+    try:
+        return measure_period(key, request.GET.get("period"))
+    except (KeyError, PeriodUnavailable) as exc:
+        raise Http404(str(exc)) from None
+
+
+def _initial(current: object) -> dict[str, str]:
+    fields = ("what_the_data_says", "why", "what_is_being_done")
+    return {f: getattr(current, f) for f in fields} if current is not None else {}
