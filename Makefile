@@ -46,3 +46,7 @@ bench: install ## print benchmark figures (imports, measures, pages)
 
 clean: ## remove the virtual environment and local databases
 	rm -rf $(VENV) var *.sqlite3
+
+.PHONY: screenshots
+screenshots: install ## photograph the plan on a page and a measure page into docs/screenshots/
+	$(BIN)/python scripts/screenshots.py
