@@ -106,7 +106,11 @@ def wait_for(url: str, timeout: float = 30.0) -> http.client.HTTPResponse:
         try:
             response: http.client.HTTPResponse = urllib.request.urlopen(url, timeout=5)
             return response
-        except (urllib.error.URLError, ConnectionError):
+        except (
+            urllib.error.URLError,
+            ConnectionError,
+            TimeoutError,
+        ):  # the first page loads the app
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)

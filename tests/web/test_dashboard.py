@@ -44,7 +44,7 @@ def test_the_measure_tile_shows_the_hand_worked_figures(reader: Client, county) 
     m8 = words(tile(page_text(reader), "M8"))
     assert m8 == (
         "Increase the evidence of the child's lived experience within case recording "
-        "17.5% percent Amber "
+        "17.5% Amber "
         "Short term Worsening Long term No significant change "
         "Variation Too few points for SPC Target 20.0%"
     )
@@ -65,13 +65,13 @@ def test_a_track_measure_reads_as_context_not_a_rating(reader: Client, county) -
     ("period", "expected"),
     [
         # the quarter before: the target then was 30 (amber from 25): 75% is green
-        ("2017-18 Q4", "75.0% percent Green Short term Not available"),
+        ("2017-18 Q4", "75.0% Green Short term Not available"),
         # any accepted spelling of a label: 20% against 30 (amber from 25) is red
-        ("2017/18 q1", "20.0% percent Red"),
+        ("2017/18 q1", "20.0% Red"),
         # a financial year: 38 of 80 audits
-        ("2017-18", "47.5% percent"),
+        ("2017-18", "47.5%"),
         # covered but no audits: a percentage of nothing has no value
-        ("2017-18 Q2", "No data percent Not rated"),
+        ("2017-18 Q2", "No data per cent Not rated"),
     ],
 )
 def test_choosing_a_period_changes_every_figure(

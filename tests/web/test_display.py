@@ -7,6 +7,7 @@ import pytest
 from safeplan.web.display import (
     assurance_badge,
     figure_text,
+    headline_text,
     interval_text,
     number_text,
     rag_badge,
@@ -87,3 +88,16 @@ def test_assurance_is_shown_only_where_there_is_a_target() -> None:
     badge = assurance_badge("hit_or_miss")
     assert badge is not None
     assert badge.label == "Hits and misses the target"
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "shown"),
+    [
+        (76.44, "percent", ("76.4%", "")),  # the % sign is the unit: not said twice
+        (51.0, "count", ("51", "count")),
+        (192.94, "mean days", ("192.9", "mean days")),
+        (12.04, "rate per 10,000", ("12.0", "per 10,000")),
+    ],
+)
+def test_a_headline_names_its_unit_once(value: float, unit: str, shown: tuple[str, str]) -> None:
+    assert headline_text(value, unit) == shown

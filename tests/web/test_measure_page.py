@@ -32,7 +32,7 @@ def test_the_headline_carries_the_hand_worked_figure(reader: Client, county) -> 
     # Wilson 7/40: 8.745% to 31.950% (PHE's check gives 8.7–32.0; 31.9497 rounds to 31.9).
     headline = words(section(page_text(reader), 'id="headline"', "About this measure"))
     assert headline.startswith(
-        "17.5% percent Amber Numerator 7 Denominator 40 95% confidence interval 8.7% to 31.9% "
+        "17.5% Amber Numerator 7 Denominator 40 95% confidence interval 8.7% to 31.9% "
         "Target 20.0% Short term (against the previous period) Worsening "
         "Long term (against a year earlier) No significant change "
         "Variation Too few points for SPC"

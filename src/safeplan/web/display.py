@@ -4,7 +4,7 @@ Every RAG rating, direction of travel and SPC icon is shown as text (with a
 symbol beside it, hidden from screen readers, and a colour that only repeats
 what the words say), so that the page meets WCAG 2.2 1.4.1 (use of colour).
 
->>> figure_text(17.5, "percent"), figure_text(1429.0, "count"), figure_text(215.25, "mean days")
+>>> figure_text(17.5, "percent"), figure_text(1429.0, "count"), figure_text(215.26, "mean days")
 ('17.5%', '1,429', '215.3 days')
 >>> rag_label("not rated", "track")
 'Context'
@@ -96,6 +96,27 @@ def figure_text(value: float | None, unit: str) -> str:
     if unit == "rate per 10,000":
         return f"{value:,.1f} per 10,000"
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+#: The unit words beside a headline number; a percentage's % sign is its unit.
+_UNIT_WORDS = {
+    "percent": "",
+    "count": "count",
+    "mean days": "mean days",
+    "rate per 10,000": "per 10,000",
+}
+
+
+def headline_text(value: float, unit: str) -> tuple[str, str]:
+    """A headline as a number and the words of its unit, each said once.
+
+    >>> headline_text(192.94, "mean days"), headline_text(76.44, "percent")
+    (('192.9', 'mean days'), ('76.4%', ''))
+    """
+    if unit == "percent":
+        return figure_text(value, unit), ""
+    number = figure_text(value, "count") if unit == "count" else f"{value:,.1f}"
+    return number, _UNIT_WORDS.get(unit, unit)
 
 
 def number_text(value: float | None) -> str:

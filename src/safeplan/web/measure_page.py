@@ -17,14 +17,11 @@ from typing import Any
 from django.db.models import Model
 from django.utils.safestring import SafeString, mark_safe
 
-from safeplan.charts import interval_chart_svg, spc_chart_svg, spc_points_from_rows
-from safeplan.charts.text import month_text
 from safeplan.datasets.schema import DATASETS
 from safeplan.engine.catalogue import MeasureSpec, Unit, measure_spec
 from safeplan.engine.periods import Period
 from safeplan.engine.spc import SpcChart, clip_for_display, possible_range
 from safeplan.measures.models import MeasureResult
-from safeplan.measures.selectors import result_records
 from safeplan.plans.selectors import measure_parameters
 from safeplan.records.models import RECORD_MODELS
 from safeplan.scorecard.models import Commentary
@@ -46,6 +43,7 @@ from safeplan.web.display import (
     travel_badge,
 )
 from safeplan.web.selectors import (
+    MONTH_NAMES,
     MeasureTile,
     PeriodOption,
     key_measure_active,
@@ -158,6 +156,8 @@ def history_rows(spec: MeasureSpec, period: Period) -> list[ScorecardRow]:
 
 def spc_view(spec: MeasureSpec, period: Period) -> tuple[SafeString, tuple[SpcRowView, ...], bool]:
     """The monthly chart up to the period's end, limits clipped to what the unit allows."""
+    from safeplan.charts import spc_chart_svg, spc_points_from_rows  # matplotlib: on first use
+
     chart = spc_for_measure(spec.id, "all", "", until=period.end)
     low, high = possible_range(spec.unit)
     shown = clip_for_display(chart, minimum=low, maximum=high)
@@ -180,7 +180,7 @@ def _spc_table(chart: SpcChart, unit: Unit) -> tuple[SpcRowView, ...]:
 
     return tuple(
         SpcRowView(
-            month=month_text(r.month),
+            month=f"{MONTH_NAMES[r.month.month - 1]} {r.month.year}",
             value=text(r.value),
             mean=text(r.mean),
             limits="–" if r.lpl is None or r.upl is None else f"{text(r.lpl)} to {text(r.upl)}",
@@ -192,6 +192,8 @@ def _spc_table(chart: SpcChart, unit: Unit) -> tuple[SpcRowView, ...]:
 
 
 def interval_view(spec: MeasureSpec, rows: list[ScorecardRow]) -> SafeString:
+    from safeplan.charts import interval_chart_svg  # matplotlib: on first use
+
     svg = interval_chart_svg(
         [r.period for r in rows],
         [r.value for r in rows],
@@ -201,6 +203,7 @@ def interval_view(spec: MeasureSpec, rows: list[ScorecardRow]) -> SafeString:
         unit=spec.unit.value,
         target=rows[-1].target if rows else None,
         chart_id=f"interval-{spec.id}",
+        width=max(7.5, 0.8 + 1.05 * len(rows)),  # room for each period's label
     )
     return mark_safe(svg)  # our renderer escapes text
 
@@ -294,6 +297,8 @@ def record_tables(
     spec: MeasureSpec, period: Period, breakdown: str, group: str | None
 ) -> tuple[RecordTable, ...]:
     """Child-level: the caller must check the user may see records (analysts, administrators)."""
+    from safeplan.measures.selectors import result_records  # polars: on first use
+
     found = result_records(measure=spec.id, period=period.label, breakdown=breakdown, group=group)
     tables = []
     for part, records in found.items():

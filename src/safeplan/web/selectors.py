@@ -17,7 +17,6 @@ from datetime import date
 
 from django.utils.safestring import SafeString, mark_safe
 
-from safeplan.charts import sparkline_svg
 from safeplan.engine.catalogue import CATALOGUE
 from safeplan.engine.periods import Period, add_months, parse_period
 from safeplan.measures.models import MeasureResult
@@ -28,6 +27,7 @@ from safeplan.web.display import (
     Badge,
     assurance_badge,
     figure_text,
+    headline_text,
     rag_badge,
     travel_badge,
     variation_badge,
@@ -36,7 +36,9 @@ from safeplan.web.display import (
 #: The periods the board chooses between: quarters and financial years.
 REPORTING_KINDS = ("quarter", "year")
 SPARKLINE_MONTHS = 12
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+#: Beside "No data" the unit is still named, so that the reader knows what is missing.
+_UNIT_WORDS_NO_DATA = {"percent": "per cent"}
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")  # fmt: skip
 
 
@@ -52,7 +54,7 @@ class PeriodOption:
 
 def period_description(period: Period) -> str:
     """A period in words: ``2019-20 Q4`` → ``2019-20 Q4 (January to March 2020)``."""
-    first, last = _MONTHS[period.start.month - 1], _MONTHS[period.end.month - 1]
+    first, last = MONTH_NAMES[period.start.month - 1], MONTH_NAMES[period.end.month - 1]
     if period.start.year == period.end.year:
         return f"{period.label} ({first} to {last} {period.end.year})"
     return f"{period.label} ({first} {period.start.year} to {last} {period.end.year})"
@@ -100,6 +102,7 @@ class MeasureTile:
     measure_id: str
     title: str
     unit: str
+    unit_words: str
     direction: str
     value: str
     has_value: bool
@@ -122,7 +125,13 @@ def measure_tile(
     spec = CATALOGUE[measure_id]
     direction, unit = spec.direction.value, spec.unit.value
     has_value = row is not None and row.status == MeasureResult.Status.OK and row.value is not None
-    value = figure_text(row.value, unit) if has_value and row is not None else "No data"
+    value, unit_words = (
+        headline_text(row.value, unit)
+        if has_value and row is not None and row.value is not None
+        else ("No data", _UNIT_WORDS_NO_DATA.get(unit, unit))
+    )
+    from safeplan.charts import sparkline_svg  # matplotlib loads on first use, not at start-up
+
     spark = sparkline_svg(
         months,
         title=f"{measure_id}, last {SPARKLINE_MONTHS} months",
@@ -133,6 +142,7 @@ def measure_tile(
         measure_id=measure_id,
         title=title,
         unit=unit,
+        unit_words=unit_words,
         direction=direction,
         value=value,
         has_value=has_value,
