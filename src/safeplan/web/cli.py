@@ -6,6 +6,7 @@ import os
 from typing import Any
 
 import click
+from django.conf import settings
 
 WSGI_APP = "safeplan.wsgi:application"
 
@@ -54,7 +55,8 @@ def server_run(*, host: str = "127.0.0.1", port: int = 8000, workers: int | None
 
     if migrations_pending():
         raise click.ClickException("the database is not set up; run `safeplan init` first")
-    call_command("collectstatic", interactive=False, verbosity=0)
+    if settings.STATIC_ROOT:  # demo and test serve static files from the packages themselves
+        call_command("collectstatic", interactive=False, verbosity=0)
     connections.close_all()  # no connection may cross the fork into the workers
     workers = workers or default_workers()
     click.echo(f"Serving on http://{host}:{port}/ with {workers} workers (Ctrl+C stops).")
