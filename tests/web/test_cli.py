@@ -54,14 +54,12 @@ def free_port() -> int:
 
 
 def safeplan(
-    tmp_path: Path, database_url: str, *args: str, **kwargs: object
+    tmp_path: Path, database_url: str, *args: str, static_root: Path | None = None, **kwargs: object
 ) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "SAFEPLAN_MODE": "demo",
-        "DATABASE_URL": database_url,
-        "SAFEPLAN_STATIC_ROOT": str(tmp_path / "static"),
-    }
+    env = {**os.environ, "SAFEPLAN_MODE": "demo", "DATABASE_URL": database_url}
+    env.pop("SAFEPLAN_STATIC_ROOT", None)
+    if static_root is not None:
+        env["SAFEPLAN_STATIC_ROOT"] = str(static_root)
     command = [sys.executable, "-c", "from safeplan.cli import main; main()", *args]
     return subprocess.Popen(command, env=env, cwd=tmp_path, **kwargs)  # type: ignore[call-overload]
 
@@ -85,14 +83,25 @@ def test_serve_refuses_a_database_that_is_not_set_up(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_serve_answers_on_its_port_with_pages_and_collected_static_files(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "collected",
+    [
+        False,  # as `make demo` runs it: static files served from the packages
+        True,  # with SAFEPLAN_STATIC_ROOT, as production does: collected first
+    ],
+)
+def test_serve_answers_on_its_port_with_pages_and_static_files(
+    tmp_path: Path, collected: bool
+) -> None:
     port = free_port()
+    static_root = tmp_path / "static" if collected else None
     server = safeplan(tmp_path, shared_database_url(), "serve", "--port", str(port), "--workers", "1",
+                      static_root=static_root,
                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     try:
         response = wait_for(f"http://127.0.0.1:{port}/static/safeplan/safeplan.css")
         assert response.status == 200
-        assert (tmp_path / "static" / "safeplan" / "safeplan.css").exists()
+        assert (tmp_path / "static" / "safeplan" / "safeplan.css").exists() is collected
         # The plan page needs a signed-in user; the sign-in page shows the app is up.
         assert wait_for(f"http://127.0.0.1:{port}/account/sign-in/").status == 200
     finally:
