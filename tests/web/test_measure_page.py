@@ -151,3 +151,37 @@ def test_an_analyst_sees_links_to_the_records_and_to_add_commentary(
 
 def test_a_measure_page_without_any_figures_says_so(reader: Client) -> None:
     assert "No figures yet" in page_text(reader, "/measures/M3/")
+
+
+def test_a_measure_the_active_plan_leaves_out_still_has_its_page(reader: Client, county) -> None:
+    from safeplan.plans.services import plan_load
+    from tests.web.test_measure_list import EXAMPLE
+
+    plan_load(path=EXAMPLE)  # M1 is not on this plan
+    about = words(section(page_text(reader, "/measures/M1/"), "About this measure", "Monthly"))
+    assert about.startswith(
+        "About this measure Measure M1: Referrals where CSE is identified as medium or high risk"
+    )
+    assert "Priority" not in about
+    assert "Parameters risk_levels = medium, high" in about
+
+
+def test_the_plans_own_wording_and_parameters_are_shown(reader: Client, county) -> None:
+    from safeplan.plans.services import plan_load
+    from tests.web.test_measure_list import EXAMPLE
+
+    plan_load(path=EXAMPLE)
+    text = page_text(reader, "/measures/M3/")
+    assert "More return interviews held within 48 hours</h1>" in text
+    about = words(section(text, "About this measure", "Monthly"))
+    assert "Priority Missing children" in about
+    assert "Definition Return interviews completed within 48 hours of the child's return" in about
+    assert "timescale_hours = 48" in about
+
+
+def test_the_measure_page_is_read_in_a_bounded_number_of_queries(
+    reader: Client, county, django_assert_max_num_queries
+) -> None:
+    # The scorecard once per period shown (five here) and per breakdown (two), a handful each.
+    with django_assert_max_num_queries(120):
+        reader.get("/measures/M8/")
