@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import itertools
 import re
 
 import pytest
@@ -175,3 +176,10 @@ def test_the_page_carries_every_text_of_the_seed_page(reader: Client) -> None:
     texts += [m for group in seed.measures for m in group]
     texts += [f"<strong>{n}</strong> – {d}" for group in seed.interventions for n, d in group]
     assert [t for t in texts if t not in text] == []
+
+
+@pytest.mark.parametrize("url", ["/", "/measures/", "/measures/M8/"])
+def test_headings_never_skip_a_level(reader: Client, county, url: str) -> None:
+    levels = [int(n) for n in re.findall(r"<h([1-6])\b", page_text(reader, url))]
+    assert levels[0] == 1
+    assert all(b <= a + 1 for a, b in itertools.pairwise(levels))
