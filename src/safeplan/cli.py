@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "safeplan.demo.cli",
     "safeplan.web.cli",
     "safeplan.accounts.cli",
+    "safeplan.audit.cli",
 )
 
 

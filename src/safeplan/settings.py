@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "safeplan.measures",
     "safeplan.scorecard",
     "safeplan.web",
+    "safeplan.audit",
 ]
 
 MIDDLEWARE = [

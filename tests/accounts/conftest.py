@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 
 from safeplan.accounts.roles import Role
 from safeplan.accounts.services import user_create
+from tests.audit.conftest import personas  # noqa: F401 (the personas fixture, shared with tests/audit)
 
 PASSWORD = "correct-horse-battery"
 

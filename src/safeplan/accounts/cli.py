@@ -52,9 +52,16 @@ def user_add(username: str, role: Role, agency: str | None) -> None:
 
     setup_django()
     from safeplan.accounts.services import UserError, user_create
+    from safeplan.audit.services import cli_actor
 
     try:
-        user_create(username=username, role=role, password=_password(), agency=agency)
+        user_create(
+            username=username,
+            role=role,
+            password=_password(),
+            agency=agency,
+            actor=cli_actor(),
+        )
     except UserError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Created {username} ({role}).")
@@ -68,9 +75,10 @@ def user_password(username: str) -> None:
 
     setup_django()
     from safeplan.accounts.services import UserError, user_password_set
+    from safeplan.audit.services import cli_actor
 
     try:
-        user_password_set(username=username, password=_password())
+        user_password_set(username=username, password=_password(), actor=cli_actor())
     except UserError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Set a new password for {username}.")
@@ -85,9 +93,10 @@ def user_deactivate(username: str, undo: bool) -> None:
 
     setup_django()
     from safeplan.accounts.services import UserError, user_active_set
+    from safeplan.audit.services import cli_actor
 
     try:
-        user_active_set(username=username, active=undo)
+        user_active_set(username=username, active=undo, actor=cli_actor())
     except UserError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{username} can {'now' if undo else 'no longer'} sign in.")
@@ -101,8 +110,9 @@ def user_unlock_command(username: str) -> None:
 
     setup_django()
     from safeplan.accounts.services import user_unlock
+    from safeplan.audit.services import cli_actor
 
-    cleared = user_unlock(username=username)
+    cleared = user_unlock(username=username, actor=cli_actor())
     click.echo(f"Cleared {cleared} failed sign-in record(s) for {username}.")
 
 

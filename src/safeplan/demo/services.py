@@ -86,7 +86,7 @@ def _build(*, seed: int, scale: float, out_dir: Path, progress: DemoProgress | N
     stored = time.perf_counter()
     # The seed plan sets no targets; the demo's are labelled illustrative wherever shown.
     targets_load_illustrative()
-    results_compute(trigger=SUBMITTED_BY)
+    results_compute(trigger=SUBMITTED_BY, actor=SUBMITTED_BY)
     return DemoBuild(
         manifest=manifest,
         imported=imported,

@@ -36,6 +36,7 @@ from django.db import connection, models, transaction
 from django.db.models import Count, Subquery
 from django.utils import timezone
 
+from safeplan.audit.services import audit_record
 from safeplan.datasets.schema import DATASETS, ColumnType, Dataset
 from safeplan.imports.readers import ReadError, Table, open_table
 from safeplan.imports.validation import (
@@ -148,6 +149,7 @@ def import_file(
         with transaction.atomic():
             batch = _batch_create(request)
             _Load(request, DATASETS[request.dataset], batch).run()
+            _audit(request, batch, "import.accept")
             transaction.on_commit(partial(_after_accept, batch))
     except _Rejected as rejected:
         return _reject(request, rejected)
@@ -252,7 +254,33 @@ def _reject(request: _Request, rejected: _Rejected) -> ImportOutcome:
         if rejected.sheet:
             batch.sheet = rejected.sheet[:100]
             batch.save(update_fields=["sheet"])
+        _audit(request, batch, "import.reject", problems=len(problems))
     return ImportOutcome(batch=batch, accepted=False, problems=problems)
+
+
+def _audit(request: _Request, batch: ImportBatch, action: str, problems: int = 0) -> None:
+    """The import in the audit trail: batch id, dataset, source, file, rows, coverage."""
+    fields = ("dataset", "source", "file_name", "file_sha256", "sheet", "status", "rows_read")
+    after: dict[str, Any] = {"batch": batch.pk, **{f: getattr(batch, f) for f in fields}}
+    if action == "import.accept":
+        after |= {
+            "records_stored": batch.records_stored,
+            "records_superseded": batch.records_superseded,
+            "covers_from": batch.covers_from,
+            "covers_to": batch.covers_to,
+        }
+        summary = f"{batch.dataset}: {batch.records_stored:,} records from {batch.file_name}"
+    else:
+        after["problems"] = problems
+        summary = f"{batch.dataset}: {batch.file_name} rejected with {problems:,} problems"
+    audit_record(
+        actor=request.user or request.submitted_by,
+        action=action,
+        obj=batch,
+        object_type="import batch",
+        summary=summary,
+        after=after,
+    )
 
 
 # --- the load ------------------------------------------------------------------

@@ -80,9 +80,10 @@ def compute() -> None:
     from safeplan.cli import setup_django
 
     setup_django()
+    from safeplan.audit.services import cli_actor
     from safeplan.measures.services import results_compute
 
-    run = results_compute(trigger="safeplan compute")
+    run = results_compute(trigger="safeplan compute", actor=cli_actor())
     click.echo(f"computed {run.results} results in {run.seconds:.2f} s (run {run.pk})")
 
 

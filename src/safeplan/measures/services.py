@@ -21,6 +21,7 @@ import polars as pl
 from django.db import transaction
 from django.utils import timezone
 
+from safeplan.audit.services import Actor, audit_record, model_snapshot
 from safeplan.engine.catalogue import CATALOGUE
 from safeplan.engine.measures import compute_all
 from safeplan.engine.periods import periods_between
@@ -46,7 +47,9 @@ def results_compute_after_import(batch: ImportBatch) -> ComputeRun | None:
     """Recompute after an accepted import, unless recomputation is deferred."""
     if _deferred.get():
         return None
-    return results_compute(trigger=f"import batch {batch.pk}")
+    return results_compute(
+        trigger=f"import batch {batch.pk}", actor=batch.user or batch.submitted_by
+    )
 
 
 def _periods_span(
@@ -84,8 +87,11 @@ def _result_rows(run: ComputeRun, frame: pl.DataFrame) -> Iterator[MeasureResult
         )
 
 
-def results_compute(*, trigger: str = "safeplan compute") -> ComputeRun:
-    """Compute every measure for every period and breakdown; replace the stored results."""
+def results_compute(*, trigger: str = "safeplan compute", actor: Actor = None) -> ComputeRun:
+    """Compute every measure for every period and breakdown; replace the stored results.
+
+    Audited as ``compute.run`` (before: the previous run; after: this one).
+    """
     started = time.perf_counter()
     plan_start, plan_end, overrides = plan_settings()
     inputs = measure_inputs()
@@ -98,6 +104,7 @@ def results_compute(*, trigger: str = "safeplan compute") -> ComputeRun:
         ImportBatch.objects.filter(status=ImportBatch.Status.ACCEPTED).values_list("pk", flat=True)
     )
     with transaction.atomic():
+        previous = ComputeRun.objects.order_by("-pk").first()
         run = ComputeRun.objects.create(
             trigger=trigger, data_version=sorted(batches), parameters=_jsonable(effective)
         )
@@ -108,7 +115,19 @@ def results_compute(*, trigger: str = "safeplan compute") -> ComputeRun:
         run.finished_at = timezone.now()
         run.seconds = time.perf_counter() - started
         run.save(update_fields=["results", "finished_at", "seconds"])
+        audit_record(
+            actor=actor,
+            action="compute.run",
+            obj=run,
+            object_type="compute run",
+            summary=f"{run.results:,} results from {len(batches)} accepted batches ({trigger})",
+            before=model_snapshot(previous, _RUN_AUDITED) if previous is not None else None,
+            after=model_snapshot(run, _RUN_AUDITED),
+        )
     return run
+
+
+_RUN_AUDITED = ("id", "trigger", "data_version", "results", "seconds", "finished_at")
 
 
 def _jsonable(params: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:

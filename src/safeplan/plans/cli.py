@@ -36,6 +36,7 @@ def init(plan_file: Path | None) -> None:
     setup_django()
     from django.core.management import call_command
 
+    from safeplan.audit.services import cli_actor
     from safeplan.plans.selectors import plan_active
     from safeplan.plans.services import PlanFileError, plan_load, plan_load_default
 
@@ -46,7 +47,8 @@ def init(plan_file: Path | None) -> None:
         click.echo(f"Kept the active plan: {active.title} (from {active.source_name}).")
         return
     try:
-        loaded = plan_load(path=plan_file) if plan_file else plan_load_default()
+        who = cli_actor()
+        loaded = plan_load(path=plan_file, actor=who) if plan_file else plan_load_default(actor=who)
     except PlanFileError as exc:
         raise click.ClickException(str(exc)) from None
     verb = "Kept" if active is not None and loaded.pk == active.pk else "Loaded"

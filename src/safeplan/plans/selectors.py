@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch
+from django.utils.text import slugify
 
 from safeplan.engine.catalogue import CATALOGUE, ParamValue
 from safeplan.plans.models import Intervention, KeyMeasure, Plan, Priority, Theme
@@ -95,3 +96,12 @@ def _measure_as_dict(measure: KeyMeasure) -> dict[str, Any]:
         "parameters": parameters,
         "parameter_overrides": measure.parameter_overrides,
     }
+
+
+def intervention_key(name: str) -> str:
+    """The stable key of an intervention: the slug of its name, the same in every loaded plan.
+
+    >>> intervention_key("Protect children and young people from CSE")
+    'protect-children-and-young-people-from-cse'
+    """
+    return slugify(name)

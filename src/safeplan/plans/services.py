@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from safeplan.audit.services import Actor, audit_record, model_snapshot
 from safeplan.engine.catalogue import CATALOGUE
 from safeplan.plans.models import Intervention, KeyMeasure, Plan, Priority, Theme
 from safeplan.plans.planfile import (
@@ -23,14 +24,19 @@ __all__ = ["PlanFileError", "plan_load", "plan_load_default"]
 
 
 def plan_load(
-    *, path: Path | None = None, text: str | None = None, name: str = "plan.toml"
+    *,
+    path: Path | None = None,
+    text: str | None = None,
+    name: str = "plan.toml",
+    actor: Actor = None,
 ) -> Plan:
     """Parse a plan file (``path``, or ``text`` called ``name``) and make it the active plan.
 
     All or nothing: a file that fails validation raises :class:`PlanFileError`
     and leaves the database as it was. Loading text identical to the active
     plan's is a no-op that returns the active plan; anything else is stored as
-    a new plan and the previous one is kept, inactive.
+    a new plan and the previous one is kept, inactive. Audited as ``plan.load``
+    (before: the previous active plan; after: the new one).
     """
     if (path is None) == (text is None):
         raise TypeError("plan_load needs exactly one of path= or text=")
@@ -45,13 +51,25 @@ def plan_load(
             return active
         Plan.objects.filter(is_active=True).update(is_active=False)
         plan = _plan_create(spec, source_name=name, source_sha256=digest)
-        targets_load_from_plan(spec)  # the file's targets replace the previous plan file's
+        audit_record(
+            actor=actor,
+            action="plan.load",
+            obj=plan,
+            summary=f"loaded {name}: {spec.title}",
+            before=model_snapshot(active, _PLAN_AUDITED) if active is not None else None,
+            after=model_snapshot(plan, _PLAN_AUDITED),
+        )
+        # the file's targets replace the previous plan file's
+        targets_load_from_plan(spec, actor=actor)
         return plan
 
 
-def plan_load_default() -> Plan:
+_PLAN_AUDITED = ("id", "title", "start_date", "end_date", "source_name", "source_sha256")
+
+
+def plan_load_default(*, actor: Actor = None) -> Plan:
     """Load the plan that ships with safeplan (County Durham's 2017–2020 plan)."""
-    return plan_load(text=default_plan_text(), name=DEFAULT_PLAN)
+    return plan_load(text=default_plan_text(), name=DEFAULT_PLAN, actor=actor)
 
 
 def _plan_create(spec: PlanSpec, *, source_name: str, source_sha256: str) -> Plan:

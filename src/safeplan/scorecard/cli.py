@@ -355,9 +355,8 @@ def spc_mark(
 
     try:
         if clear:
-            removed = spc_mark_clear(
-                measure=measure_id, month=month, kind=kind, breakdown=breakdown, group=group
-            )
+            removed = spc_mark_clear(measure=measure_id, month=month, kind=kind,
+                                     breakdown=breakdown, group=group, actor=by)  # fmt: skip
             click.echo(f"removed {removed} mark(s)")
             return
         spc_mark_set(measure=measure_id, month=month, kind=kind, reason=reason or "", by=by,
@@ -472,7 +471,7 @@ def target_remove_command(target_id: int) -> None:
     from safeplan.scorecard.services import ScorecardInputError, target_delete
 
     try:
-        target_delete(target_id=target_id)
+        target_delete(target_id=target_id, actor=_os_user())
     except ScorecardInputError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"removed target {target_id}")

@@ -16,6 +16,7 @@ from datetime import date
 
 from django.db import transaction
 
+from safeplan.audit.services import Actor
 from safeplan.scorecard.models import Target
 from safeplan.scorecard.services import target_set, targets_delete_illustrative
 
@@ -48,10 +49,13 @@ ILLUSTRATIVE_TARGETS = (
 )
 
 
-def targets_load_illustrative() -> list[Target]:
-    """Replace any illustrative targets with the demo's; analysts' and the plan's are kept."""
+def targets_load_illustrative(*, actor: Actor = AUTHOR) -> list[Target]:
+    """Replace any illustrative targets with the demo's; analysts' and the plan's are kept.
+
+    Each is audited (``target.create``), as is removing the previous ones.
+    """
     with transaction.atomic():
-        targets_delete_illustrative()
+        targets_delete_illustrative(actor=actor)
         return [
             target_set(
                 measure=t.measure,
@@ -64,6 +68,7 @@ def targets_load_illustrative() -> list[Target]:
                 by=AUTHOR,
                 illustrative=True,
                 source=Target.Source.ILLUSTRATIVE,
+                actor=actor,
             )
             for t in ILLUSTRATIVE_TARGETS
         ]

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 
+from safeplan.audit.services import Actor, audit_record, model_snapshot
 from safeplan.engine import judgement
 from safeplan.engine.catalogue import Direction, MeasureSpec, Unit, measure_spec
 from safeplan.engine.periods import parse_period
@@ -130,6 +131,7 @@ def target_set(
     note: str = "",
     illustrative: bool = False,
     source: str = Target.Source.ANALYST,
+    actor: Actor = None,
 ) -> Target:
     """Add a target. Track measures have none; a count target names its period kind.
 
@@ -147,16 +149,30 @@ def target_set(
         "note": note.strip(),
     }
     _check_target(spec, fields)
-    return Target.objects.create(
-        measure=spec.id,
-        illustrative=illustrative,
-        source=source,
-        created_by=_required_text(by, "who set the target"),
-        **fields,
-    )
+    with transaction.atomic():
+        target = Target.objects.create(
+            measure=spec.id,
+            illustrative=illustrative,
+            source=source,
+            created_by=_required_text(by, "who set the target"),
+            **fields,
+        )
+        audit_record(
+            actor=_who(actor, by),
+            action="target.create",
+            obj=target,
+            summary=f"{spec.id} target {value:g} from {effective_from.isoformat()}",
+            after=model_snapshot(target),
+        )
+    return target
 
 
-def target_update(*, target_id: int, by: str, **changes: Any) -> Target:
+def _who(actor: Actor, by: str) -> Actor:
+    """The person to audit: the signed-in user if given, else the name the caller gave."""
+    return actor if actor is not None else by
+
+
+def target_update(*, target_id: int, by: str, actor: Actor = None, **changes: Any) -> Target:
     """Change a target's value, tolerance, dates, period kind or note; checked as when set."""
     unknown = sorted(set(changes) - set(_TARGET_FIELDS))
     if unknown:
@@ -164,16 +180,37 @@ def target_update(*, target_id: int, by: str, **changes: Any) -> Target:
     target = _target(target_id)
     fields = {name: getattr(target, name) for name in _TARGET_FIELDS} | changes
     _check_target(measure_spec_checked(target.measure), fields)
+    before = model_snapshot(target)
     for name, value in fields.items():
         setattr(target, name, value)
     target.created_by = _required_text(by, "who changed the target")
-    target.save()
+    with transaction.atomic():
+        target.save()
+        audit_record(
+            actor=_who(actor, by),
+            action="target.update",
+            obj=target,
+            summary=f"{target.measure} target changed: {', '.join(sorted(changes)) or 'no field'}",
+            before=before,
+            after=model_snapshot(target),
+        )
     return target
 
 
-def target_delete(*, target_id: int) -> None:
+def target_delete(*, target_id: int, actor: Actor = None) -> None:
     """Remove a target (a mistaken one; a target that ends is given an end date instead)."""
-    _target(target_id).delete()
+    target = _target(target_id)
+    before = model_snapshot(target)
+    with transaction.atomic():
+        target.delete()
+        audit_record(
+            actor=actor,
+            action="target.delete",
+            object_type="target",
+            object_id=target_id,
+            summary=f"{before['measure']} target {before['value']:g} removed",
+            before=before,
+        )
 
 
 def _target(target_id: int) -> Target:
@@ -183,7 +220,7 @@ def _target(target_id: int) -> Target:
         raise ScorecardInputError(f"there is no target {target_id}") from None
 
 
-def targets_load_from_plan(spec: PlanSpec) -> list[Target]:
+def targets_load_from_plan(spec: PlanSpec, *, actor: Actor = None) -> list[Target]:
     """Replace the targets that came from a plan file with this plan's (analysts' are kept).
 
     The plan file's parser has checked each target already; a target the
@@ -191,16 +228,28 @@ def targets_load_from_plan(spec: PlanSpec) -> list[Target]:
     in the file.
     """
     with transaction.atomic():
-        Target.objects.filter(source=Target.Source.PLAN).delete()
+        previous = Target.objects.filter(source=Target.Source.PLAN)
+        removed = [model_snapshot(t) for t in previous]
+        previous.delete()
+        if removed:
+            audit_record(
+                actor=actor if actor is not None else PLAN_AUTHOR,
+                action="target.delete",
+                object_type="target",
+                summary=f"{len(removed)} targets of the previous plan file removed",
+                before={"targets": removed},
+            )
         made = []
         for priority in spec.priorities:
             for measure in priority.measures:
                 for n, entry in enumerate(measure.targets, start=1):
-                    made.append(_plan_target(spec, measure.id, n, entry))
+                    made.append(_plan_target(spec, measure.id, n, entry, actor))
         return made
 
 
-def _plan_target(spec: PlanSpec, measure: str, number: int, entry: TargetEntry) -> Target:
+def _plan_target(
+    spec: PlanSpec, measure: str, number: int, entry: TargetEntry, actor: Actor
+) -> Target:
     try:
         return target_set(
             measure=measure,
@@ -213,6 +262,7 @@ def _plan_target(spec: PlanSpec, measure: str, number: int, entry: TargetEntry) 
             note=f"from the plan file: {spec.title}"[:300],
             by=PLAN_AUTHOR,
             source=Target.Source.PLAN,
+            actor=actor,
         )
     except ScorecardInputError as exc:
         raise PlanFileError(f"{measure} target {number}: {exc}") from None
@@ -221,7 +271,7 @@ def _plan_target(spec: PlanSpec, measure: str, number: int, entry: TargetEntry) 
 # --- benchmarks -------------------------------------------------------------------------------
 
 
-def benchmarks_import(*, path: Any, by: str) -> BenchmarkImportOutcome:
+def benchmarks_import(*, path: Any, by: str, actor: Actor = None) -> BenchmarkImportOutcome:
     """Import comparator values from a CSV file ``measure,period,comparator,value[,lower,upper]``.
 
     All or nothing: every problem in the file is reported at once (rules B01–B09
@@ -230,6 +280,18 @@ def benchmarks_import(*, path: Any, by: str) -> BenchmarkImportOutcome:
     """
     read = read_benchmarks(path)
     if read.problems:
+        audit_record(
+            actor=_who(actor, by),
+            action="benchmarks.reject",
+            object_type="benchmark file",
+            object_id=read.file_name,
+            summary=f"{read.file_name}: {len(read.problems)} problems; nothing stored",
+            after={
+                "file_name": read.file_name,
+                "sha256": read.sha256,
+                "problems": len(read.problems),
+            },
+        )
         return BenchmarkImportOutcome(accepted=False, batch=None, problems=read.problems)
     with transaction.atomic():
         batch = BenchmarkBatch.objects.create(
@@ -250,6 +312,13 @@ def benchmarks_import(*, path: Any, by: str) -> BenchmarkImportOutcome:
                     "batch": batch,
                 },
             )
+        audit_record(
+            actor=_who(actor, by),
+            action="benchmarks.import",
+            obj=batch,
+            summary=f"{read.file_name}: {len(read.rows)} comparator values",
+            after=model_snapshot(batch),
+        )
     return BenchmarkImportOutcome(accepted=True, batch=batch, problems=[])
 
 
@@ -257,7 +326,13 @@ def benchmarks_import(*, path: Any, by: str) -> BenchmarkImportOutcome:
 
 
 def spc_setting_set(
-    *, measure: str, conflict: str, by: str, breakdown: str = "", group: str = ""
+    *,
+    measure: str,
+    conflict: str,
+    by: str,
+    breakdown: str = "",
+    group: str = "",
+    actor: Actor = None,
 ) -> SpcSetting:
     """Set how a point that is both improvement and concern is shown (default: concern).
 
@@ -266,12 +341,25 @@ def spc_setting_set(
     spec = measure_spec_checked(measure)
     if conflict not in SpcSetting.Conflict.values:
         raise ScorecardInputError(f"conflict must be improvement or concern, not {conflict!r}")
-    setting, _ = SpcSetting.objects.update_or_create(
-        measure=spec.id,
-        breakdown=breakdown,
-        group=group if breakdown else "",
-        defaults={"conflict": conflict, "set_by": _required_text(by, "who set it")},
-    )
+    scope: dict[str, Any] = {
+        "measure": spec.id,
+        "breakdown": breakdown,
+        "group": group if breakdown else "",
+    }
+    with transaction.atomic():
+        previous = SpcSetting.objects.filter(**scope).first()
+        before = model_snapshot(previous) if previous is not None else None
+        setting, _ = SpcSetting.objects.update_or_create(
+            **scope, defaults={"conflict": conflict, "set_by": _required_text(by, "who set it")}
+        )
+        audit_record(
+            actor=_who(actor, by),
+            action="spc.setting_set",
+            obj=setting,
+            summary=f"{spec.id} {breakdown or 'all'}: show conflicting points as {conflict}",
+            before=before,
+            after=model_snapshot(setting),
+        )
     return setting
 
 
@@ -284,6 +372,7 @@ def spc_mark_set(
     by: str,
     breakdown: str = "",
     group: str = "",
+    actor: Actor = None,
 ) -> SpcMark:
     """Ghost a month, recalculate the limits from it, or end the baseline on it, with a reason.
 
@@ -300,6 +389,10 @@ def spc_mark_set(
     }
     first = month.replace(day=1)
     with transaction.atomic():
+        replaced = SpcMark.objects.filter(**scope, kind=kind, month=first)
+        if kind == SpcMark.Kind.BASELINE_END:
+            replaced = SpcMark.objects.filter(**scope, kind=kind)
+        before = [model_snapshot(m) for m in replaced]
         if kind == SpcMark.Kind.BASELINE_END:
             SpcMark.objects.filter(**scope, kind=kind).exclude(month=first).delete()
         mark, _ = SpcMark.objects.update_or_create(
@@ -311,21 +404,47 @@ def spc_mark_set(
                 "set_by": _required_text(by, "who set the mark"),
             },
         )
+        audit_record(
+            actor=_who(actor, by),
+            action="spc.mark_set",
+            obj=mark,
+            summary=f"{spec.id} {first:%Y-%m}: {kind}",
+            before={"marks": before} if before else None,
+            after=model_snapshot(mark),
+        )
     return mark
 
 
 def spc_mark_clear(
-    *, measure: str, month: dt.date, kind: str, breakdown: str = "", group: str = ""
+    *,
+    measure: str,
+    month: dt.date,
+    kind: str,
+    breakdown: str = "",
+    group: str = "",
+    actor: Actor = None,
 ) -> int:
     """Remove a mark; returns how many were removed (0 or 1)."""
     spec = measure_spec_checked(measure)
-    removed, _ = SpcMark.objects.filter(
+    marks = SpcMark.objects.filter(
         measure=spec.id,
         breakdown=breakdown,
         group=group if breakdown else "",
         month=month.replace(day=1),
         kind=kind,
-    ).delete()
+    )
+    with transaction.atomic():
+        before = [model_snapshot(m) for m in marks]
+        removed, _ = marks.delete()
+        if removed:
+            audit_record(
+                actor=actor,
+                action="spc.mark_clear",
+                object_type="spc mark",
+                object_id=before[0]["id"],
+                summary=f"{spec.id} {month:%Y-%m}: {kind} removed",
+                before=before[0],
+            )
     return removed
 
 
@@ -340,6 +459,7 @@ def commentary_save(
     author: str,
     why: str = "",
     what_is_being_done: str = "",
+    actor: Actor = None,
 ) -> Commentary:
     """Record commentary for a measure and period; the latest is shown, earlier ones kept."""
     spec = measure_spec_checked(measure)
@@ -347,17 +467,39 @@ def commentary_save(
         label = parse_period(period).label
     except ValueError as exc:
         raise ScorecardInputError(str(exc)) from None
-    return Commentary.objects.create(
-        measure=spec.id,
-        period=label,
-        what_the_data_says=_required_text(what_the_data_says, "what the data says"),
-        why=why.strip(),
-        what_is_being_done=what_is_being_done.strip(),
-        author=_required_text(author, "the author"),
-    )
+    with transaction.atomic():
+        previous = Commentary.objects.filter(measure=spec.id, period=label).order_by("-pk").first()
+        commentary = Commentary.objects.create(
+            measure=spec.id,
+            period=label,
+            what_the_data_says=_required_text(what_the_data_says, "what the data says"),
+            why=why.strip(),
+            what_is_being_done=what_is_being_done.strip(),
+            author=_required_text(author, "the author"),
+        )
+        audit_record(
+            actor=_who(actor, author),
+            action="commentary.save",
+            obj=commentary,
+            summary=f"{spec.id} {label}: commentary saved",
+            before=model_snapshot(previous) if previous is not None else None,
+            after=model_snapshot(commentary),
+        )
+    return commentary
 
 
-def targets_delete_illustrative() -> int:
+def targets_delete_illustrative(*, actor: Actor = None) -> int:
     """Remove the demo's illustrative targets; returns how many."""
-    removed, _ = Target.objects.filter(illustrative=True).delete()
+    with transaction.atomic():
+        targets = Target.objects.filter(illustrative=True)
+        before = [model_snapshot(t) for t in targets]
+        removed, _ = targets.delete()
+        if removed:
+            audit_record(
+                actor=actor,
+                action="target.delete",
+                object_type="target",
+                summary=f"{removed} illustrative targets removed",
+                before={"targets": before},
+            )
     return removed
