@@ -23,6 +23,8 @@ COMMAND_MODULES = (
     "safeplan.web.cli",
     "safeplan.accounts.cli",
     "safeplan.audit.cli",
+    "safeplan.actions.cli",
+    "safeplan.jobs.cli",
 )
 
 

@@ -60,6 +60,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 PSEUDONYMISE_KEY = env_str("SAFEPLAN_PSEUDONYMISE_KEY", default="") or None
 LOCALITIES = env_list("SAFEPLAN_LOCALITIES", default=[])
 
+# Agency uploads (safeplan.submission) and the database-backed job queue (safeplan.jobs).
+UPLOAD_DIR = Path(env_str("SAFEPLAN_UPLOAD_DIR", default=str(Path("var") / "uploads")))
+BACKGROUND_IMPORT_BYTES = env_int("SAFEPLAN_BACKGROUND_IMPORT_BYTES", default=5 * 1024 * 1024)
+JOBS_THREAD = env_bool("SAFEPLAN_JOBS_THREAD", default=MODE != "test")
+JOBS_STALE_MINUTES = env_int("SAFEPLAN_JOBS_STALE_MINUTES", default=30)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -75,6 +81,9 @@ INSTALLED_APPS = [
     "safeplan.measures",
     "safeplan.scorecard",
     "safeplan.web",
+    "safeplan.actions",
+    "safeplan.jobs",
+    "safeplan.submission",
     "safeplan.audit",
 ]
 

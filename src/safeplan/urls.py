@@ -5,4 +5,6 @@ urlpatterns = [
     path("audit/", include("safeplan.audit.urls")),
     path("", include("safeplan.pages.urls")),
     path("", include("safeplan.web.urls")),
+    path("", include("safeplan.actions.urls")),
+    path("", include("safeplan.submission.urls")),
 ]

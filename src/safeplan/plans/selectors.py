@@ -105,3 +105,12 @@ def intervention_key(name: str) -> str:
     'protect-children-and-young-people-from-cse'
     """
     return slugify(name)
+
+
+def theme_key(name: str) -> str:
+    """The stable key of a cross-cutting theme: the slug of its name.
+
+    >>> theme_key("Knowledge Management")
+    'knowledge-management'
+    """
+    return slugify(name)

@@ -1,0 +1,112 @@
+"""Withdrawing an accepted batch: its records leave, the versions it superseded come back.
+
+In one transaction (serialised with imports of the same dataset):
+
+1. where a later batch has since replaced one of this batch's records, the
+   version this batch had superseded is handed on to that later batch
+   (``superseded_by`` = the later batch), so withdrawing the later batch one day
+   restores it rather than a version of a withdrawn batch;
+2. this batch's current records stop being current;
+3. every version this batch superseded becomes current again — unless its
+   record has a current version now (a later batch's), in which case it stays
+   superseded, or it belongs to a batch withdrawn since;
+4. the batch is marked withdrawn, and the withdrawal is audited.
+
+Then the measures are recomputed.
+
+    outcome = batch_withdraw(batch=batch, by=request.user)
+    outcome.withdrawn, outcome.restored   # (120, 97)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models, transaction
+from django.db.models import Subquery
+from django.utils import timezone
+
+from safeplan.imports.services import _serialise_acceptance
+from safeplan.records.models import RECORD_MODELS, ImportBatch
+
+__all__ = ["WithdrawError", "WithdrawOutcome", "batch_withdraw"]
+
+
+class WithdrawError(ValueError):
+    """The batch cannot be withdrawn (it was not accepted, or is withdrawn already)."""
+
+
+@dataclass(frozen=True)
+class WithdrawOutcome:
+    batch: ImportBatch
+    withdrawn: int
+    restored: int
+    handed_on: int
+
+
+def batch_withdraw(*, batch: ImportBatch, by: Any, recompute: bool = True) -> WithdrawOutcome:
+    """Withdraw an accepted batch (see the module's docstring), then recompute the measures."""
+    with transaction.atomic():
+        _serialise_acceptance(batch.dataset)
+        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.status != ImportBatch.Status.ACCEPTED:
+            raise WithdrawError(
+                f"batch {batch.pk} is {locked.status}; only an accepted batch can be withdrawn"
+            )
+        manager = RECORD_MODELS[locked.dataset]._default_manager
+        handed_on = _hand_on(manager, locked)
+        withdrawn = manager.filter(batch=locked, is_current=True).update(is_current=False)
+        current = manager.filter(is_current=True).values("record_id")
+        restored = (
+            manager.filter(superseded_by=locked, batch__status=ImportBatch.Status.ACCEPTED)
+            .exclude(record_id__in=Subquery(current))
+            .update(is_current=True, superseded_by=None)
+        )
+        locked.status = ImportBatch.Status.WITHDRAWN
+        locked.withdrawn_at = timezone.now()
+        locked.save(update_fields=["status", "withdrawn_at"])
+        outcome = WithdrawOutcome(locked, withdrawn, restored, handed_on)
+        _audit(by, outcome)
+    if recompute:
+        from safeplan.measures.services import results_compute
+
+        results_compute(trigger=f"withdraw batch {locked.pk}")
+    batch.refresh_from_db()
+    return outcome
+
+
+def _hand_on(manager: models.Manager[Any], batch: ImportBatch) -> int:
+    """Re-point what `batch` superseded to the later batches that replaced `batch`'s versions."""
+    replaced = manager.filter(batch=batch, is_current=False, superseded_by__isnull=False)
+    handed = 0
+    for later in replaced.values_list("superseded_by", flat=True).distinct().order_by():
+        ids = replaced.filter(superseded_by=later).values("record_id")
+        handed += manager.filter(superseded_by=batch, record_id__in=Subquery(ids)).update(
+            superseded_by=later
+        )
+    return handed
+
+
+def _audit(by: Any, outcome: WithdrawOutcome) -> None:
+    try:
+        from safeplan.audit.services import audit_record
+    except ImportError:  # the audit app lands separately
+        return
+    batch = outcome.batch
+    audit_record(
+        actor=by,
+        action="batch.withdraw",
+        obj=batch,
+        summary=(
+            f"withdrew batch {batch.pk} ({batch.dataset}, {batch.file_name}): "
+            f"{outcome.withdrawn} records withdrawn, {outcome.restored} earlier versions restored"
+        ),
+        before={"status": ImportBatch.Status.ACCEPTED},
+        after={
+            "status": ImportBatch.Status.WITHDRAWN,
+            "withdrawn": outcome.withdrawn,
+            "restored": outcome.restored,
+            "handed_on": outcome.handed_on,
+        },
+    )

@@ -1,0 +1,79 @@
+"""Receiving an upload: imported at once when small, queued as a background job when large.
+
+receipt = submission_receive(user=u, dataset="referrals", source="durham-constabulary",
+                             covers=None, upload=request.FILES["file"])
+receipt.batch or receipt.job
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+
+from safeplan.imports.readers import estimate_rows
+from safeplan.imports.services import import_file
+from safeplan.jobs.models import Job
+from safeplan.jobs.services import job_enqueue
+from safeplan.records.models import ImportBatch
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What became of an upload: a batch (imported at once) or a job (queued)."""
+
+    batch: ImportBatch | None = None
+    job: Job | None = None
+
+
+def upload_store(upload: UploadedFile[bytes]) -> Path:
+    """Write the upload under ``settings.UPLOAD_DIR`` with a random name keeping its suffix."""
+    folder = Path(settings.UPLOAD_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{uuid.uuid4().hex}{Path(upload.name or '').suffix.lower()}"
+    with path.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    return path
+
+
+def submission_receive(
+    *,
+    user: Any,
+    dataset: str,
+    source: str,
+    covers: tuple[date, date] | None,
+    upload: UploadedFile[bytes],
+) -> Receipt:
+    """Import a small file now; queue a file larger than ``BACKGROUND_IMPORT_BYTES``."""
+    path = upload_store(upload)
+    payload = {
+        "dataset": dataset,
+        "path": str(path),
+        "source": source,
+        "covers": [covers[0].isoformat(), covers[1].isoformat()] if covers else None,
+        "file_name": upload.name,
+        "user_id": user.pk,
+        "submitted_by": user.get_username(),
+    }
+    if (upload.size or 0) > settings.BACKGROUND_IMPORT_BYTES:
+        total = estimate_rows(path, dataset=dataset)
+        return Receipt(job=job_enqueue(kind="import", payload=payload, by=user, total=total))
+    try:
+        outcome = import_file(
+            dataset=dataset,
+            path=path,
+            source=source,
+            covers=covers,
+            submitted_by=user.get_username(),
+            user=user,
+            file_name=upload.name,
+        )
+    finally:
+        path.unlink(missing_ok=True)
+    return Receipt(batch=outcome.batch)

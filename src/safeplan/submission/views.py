@@ -1,0 +1,135 @@
+"""The data pages: upload, a job's progress, batches with their reports, and withdrawal."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from safeplan.imports.withdraw import WithdrawError, batch_withdraw
+from safeplan.jobs.runner import runner_ensure
+from safeplan.records.models import ImportBatch
+from safeplan.submission.access import agency_source, may, may_see_batch, uploadable_datasets
+from safeplan.submission.forms import UploadForm, WithdrawForm
+from safeplan.submission.selectors import (
+    batch_get,
+    batch_problems,
+    batch_problems_csv,
+    batch_records,
+    batches_visible,
+    job_get,
+    jobs_of,
+)
+from safeplan.submission.services import submission_receive
+
+BATCHES_SHOWN = 200
+
+
+def _posted(request: HttpRequest) -> QueryDict | None:
+    """The form data of a POST (even an empty one), or None for a GET."""
+    return request.POST if request.method == "POST" else None
+
+
+def _page(request: HttpRequest, template: str, context: dict[str, object]) -> HttpResponse:
+    return render(request, template, {"nav_section": "data", **context})
+
+
+def _batch(request: HttpRequest, pk: int) -> ImportBatch:
+    batch = batch_get(pk)
+    if batch is None:
+        raise Http404("no such batch")
+    if not may_see_batch(request.user, batch):
+        raise PermissionDenied("not your agency's batch")
+    return batch
+
+
+@require_http_methods(["GET", "POST"])
+def upload(request: HttpRequest) -> HttpResponse:
+    """Upload a file for a dataset the user may submit; small files are imported at once."""
+    datasets = uploadable_datasets(request.user)
+    if not datasets:
+        raise PermissionDenied("no dataset to upload")
+    runner_ensure()  # jobs queued before a restart run once someone visits
+    if request.method == "POST" and request.POST.get("dataset", "") not in ("", *datasets):
+        raise PermissionDenied("not a dataset this user may upload")
+    form = UploadForm(
+        _posted(request), request.FILES if request.method == "POST" else None, datasets=datasets
+    )
+    if request.method == "POST" and form.is_valid():
+        dataset = form.cleaned_data["dataset"]
+        receipt = submission_receive(user=request.user, dataset=dataset, source=agency_source(request.user) or dataset,
+                                     covers=form.covers(), upload=form.cleaned_data["file"])  # fmt: skip
+        if receipt.job is not None:
+            return redirect("submission:job", pk=receipt.job.pk)
+        assert receipt.batch is not None
+        return redirect("submission:batch", pk=receipt.batch.pk)
+    context = {"form": form, "jobs": jobs_of(request.user),
+               "may_see_all": may(request.user, "batch.view_all")}  # fmt: skip
+    return _page(request, "submission/upload.html", context)
+
+
+def job_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """A background import's progress; once it has finished, its batch."""
+    job = job_get(pk)
+    if job is None:
+        raise Http404("no such job")
+    if job.created_by_id != request.user.pk and not may(request.user, "batch.view_all"):
+        raise PermissionDenied("not your job")
+    runner_ensure()
+    batch_id = job.result.get("batch_id") if job.status == job.Status.DONE else None
+    if batch_id is not None:
+        return redirect("submission:batch", pk=batch_id)
+    return _page(request, "submission/job.html", {"job": job})
+
+
+def batch_list(request: HttpRequest) -> HttpResponse:
+    """Every batch (analysts, administrators) or the agency's own batches (a submitter)."""
+    all_sources = may(request.user, "batch.view_all")
+    if not all_sources and not uploadable_datasets(request.user):
+        raise PermissionDenied("no batches to see")
+    batches = batches_visible(all_sources=all_sources, source=agency_source(request.user))
+    context = {"batches": batches[:BATCHES_SHOWN], "all_sources": all_sources}
+    return _page(request, "submission/batches.html", context)
+
+
+def batch_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """A batch's provenance and outcome: its validation report, or the records it stored."""
+    batch = _batch(request, pk)
+    may_see_records = may(request.user, "batch.contents", batch)
+    columns, records = (
+        batch_records(batch) if may_see_records and batch.records_stored else ([], [])
+    )
+    context = {"batch": batch, "problems": batch_problems(batch), "columns": columns,
+               "records": records, "may_see_records": may_see_records,
+               "may_withdraw": may(request.user, "batch.withdraw", batch)
+               and batch.status == ImportBatch.Status.ACCEPTED}  # fmt: skip
+    return _page(request, "submission/batch.html", context)
+
+
+def batch_problems_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The validation report as CSV (row, column, value, rule, message)."""
+    batch = _batch(request, pk)
+    response = HttpResponse(batch_problems_csv(batch), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="batch-{batch.pk}-problems.csv"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def batch_withdraw_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm, then withdraw an accepted batch: its records leave, what it replaced returns."""
+    batch = _batch(request, pk)
+    if not may(request.user, "batch.withdraw", batch):
+        raise PermissionDenied("only analysts and administrators withdraw batches")
+    form = WithdrawForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcome = batch_withdraw(batch=batch, by=request.user)
+        except WithdrawError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Batch {batch.pk} withdrawn: {outcome.withdrawn} records "
+                             f"withdrawn, {outcome.restored} earlier versions restored")  # fmt: skip
+        return redirect("submission:batch", pk=batch.pk)
+    return _page(request, "submission/withdraw.html", {"batch": batch, "form": form})
