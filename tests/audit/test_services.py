@@ -139,3 +139,15 @@ def test_safeplan_audit_writes_json_lines(trail: list[AuditEvent]) -> None:
     assert result.exit_code == 0, result.output
     [line] = result.output.splitlines()
     assert json.loads(line)["action"] == "records.view"
+
+
+def test_a_view_audits_with_the_user_and_address_of_the_request() -> None:
+    from django.test import RequestFactory
+
+    from safeplan.audit.services import audit_request
+
+    request = RequestFactory().get("/measures/M3/records/", REMOTE_ADDR="203.0.113.7")
+    request.user = User.objects.create_user(username="ana")
+    event = audit_request(request, action="records.view", object_type="measure", object_id="M3")
+    event.refresh_from_db()
+    assert (event.actor_name, event.ip, event.object_id) == ("ana", "203.0.113.7", "M3")

@@ -102,6 +102,45 @@ def user_deactivate(username: str, undo: bool) -> None:
     click.echo(f"{username} can {'now' if undo else 'no longer'} sign in.")
 
 
+@user.command("role")
+@click.argument("username")
+@click.option("--role", "role", type=RoleType(), required=True, help="One of: " + ", ".join(Role))
+@click.option("--agency", default=None, help="The agency of an agency submitter.")
+def user_role(username: str, role: Role, agency: str | None) -> None:
+    """Give USERNAME exactly one ROLE (any other role is taken away)."""
+    from safeplan.cli import setup_django
+
+    setup_django()
+    from safeplan.accounts.services import UserError, user_role_set
+    from safeplan.audit.services import cli_actor
+
+    try:
+        user_role_set(username=username, role=role, agency=agency, actor=cli_actor())
+    except UserError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{username} is now {role}.")
+
+
+@user.command("owns")
+@click.argument("username")
+@click.argument("interventions", nargs=-1)
+def user_owns(username: str, interventions: tuple[str, ...]) -> None:
+    """Make action owner USERNAME own exactly these INTERVENTIONS (names or keys; none: no more)."""
+    from safeplan.cli import setup_django
+
+    setup_django()
+    from safeplan.accounts.services import UserError, intervention_owners_set
+    from safeplan.audit.services import cli_actor
+    from safeplan.plans.selectors import intervention_key
+
+    keys = [intervention_key(name) for name in interventions]
+    try:
+        intervention_owners_set(username=username, keys=keys, actor=cli_actor())
+    except UserError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{username} owns {', '.join(keys) or 'no intervention'}.")
+
+
 @user.command("unlock")
 @click.argument("username")
 def user_unlock_command(username: str) -> None:

@@ -28,10 +28,11 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.http import HttpRequest
 
 from safeplan.audit.models import AuditEvent
 
-__all__ = ["Actor", "audit_record", "cli_actor", "json_safe", "model_snapshot"]
+__all__ = ["Actor", "audit_record", "audit_request", "cli_actor", "json_safe", "model_snapshot"]
 
 SYSTEM = "safeplan"
 Actor = AbstractBaseUser | AnonymousUser | str | None
@@ -126,3 +127,36 @@ class _Encoder(DjangoJSONEncoder):
         if isinstance(o, models.Model):
             return o.pk
         return super().default(o)
+
+
+def audit_request(
+    request: HttpRequest,
+    *,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str | None = None,
+    object_id: object = None,
+    summary: str = "",
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+) -> AuditEvent:
+    """``audit_record`` for a view: the actor and the client's address come from the request.
+
+    For what a page shows rather than changes, such as child-level records::
+
+        audit_request(request, action="records.view", object_type="measure",
+                      object_id=spec.id, summary=f"{spec.id} {period.label} {breakdown}")
+    """
+    from safeplan.accounts.client_ip import client_ip
+
+    return audit_record(
+        actor=request.user,
+        action=action,
+        obj=obj,
+        object_type=object_type,
+        object_id=object_id,
+        summary=summary,
+        before=before,
+        after=after,
+        ip=client_ip(request),
+    )
