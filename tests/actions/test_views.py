@@ -220,3 +220,34 @@ def test_the_progress_partial_counts_an_interventions_actions_by_rag(
     progress = intervention_progress(plan, timezone.localdate())[PREVENT]
     html = render_to_string("actions/_progress.html", {"key": PREVENT, "progress": progress})
     assert " ".join(html.split()).endswith("2 actions</a>: 1 red, 1 green </p>")
+
+
+def test_an_action_owner_adds_actions_only_to_the_interventions_they_own(
+    client: Client, plan: Plan
+) -> None:
+    owner = person(Role.ACTION_OWNER)
+    intervention_owners_set(username=owner.username, keys=[PREVENT])
+    client.force_login(owner)
+    form = {"title": "Mine", "owner": "Me", "start_date": "2024-04-01",
+            "due_date": "2024-05-01", "percent_complete": "0", "status": "not started"}  # fmt: skip
+    refused = client.post("/actions/new/", {**form, "intervention_key": NEGLECT})
+    assert "Select an intervention whose actions you own" in refused.text
+    added = client.post("/actions/new/", {**form, "intervention_key": PREVENT})
+    assert added.status_code == 302
+    assert list(Action.objects.values_list("intervention_key", flat=True)) == [PREVENT]
+
+
+def test_an_action_owner_may_not_move_an_action_to_an_intervention_they_do_not_own(
+    client: Client, make_action: ActionFactory
+) -> None:
+    owner = person(Role.ACTION_OWNER)
+    intervention_owners_set(username=owner.username, keys=[PREVENT])
+    client.force_login(owner)
+    action = make_action()
+    form = {"intervention_key": NEGLECT, "title": "Moved", "owner": "Me",
+            "start_date": "2024-01-01", "due_date": "2024-01-11", "percent_complete": "0",
+            "status": "in progress"}  # fmt: skip
+    text = client.post(f"/actions/{action.pk}/edit/", form).text
+    assert "Select an intervention whose actions you own" in text
+    action.refresh_from_db()
+    assert action.intervention_key == PREVENT

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from safeplan.actions.models import Action, ActionStatus, ProgressUpdate
+from safeplan.audit.services import audit_record
 from safeplan.plans.models import Plan
 from safeplan.plans.selectors import intervention_key, theme_key
 
@@ -276,8 +277,4 @@ def _audit(
     after: dict[str, Any] | None,
 ) -> None:
     """Record the change in the audit trail (``safeplan.audit``), in the caller's transaction."""
-    try:
-        from safeplan.audit.services import audit_record
-    except ImportError:  # the audit app lands separately; until then nothing to record into
-        return
     audit_record(actor=by, action=what, obj=action, summary=summary, before=before, after=after)

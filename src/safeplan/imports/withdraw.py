@@ -27,6 +27,7 @@ from django.db import models, transaction
 from django.db.models import Subquery
 from django.utils import timezone
 
+from safeplan.audit.services import audit_record
 from safeplan.imports.services import _serialise_acceptance
 from safeplan.records.models import RECORD_MODELS, ImportBatch
 
@@ -89,10 +90,6 @@ def _hand_on(manager: models.Manager[Any], batch: ImportBatch) -> int:
 
 
 def _audit(by: Any, outcome: WithdrawOutcome) -> None:
-    try:
-        from safeplan.audit.services import audit_record
-    except ImportError:  # the audit app lands separately
-        return
     batch = outcome.batch
     audit_record(
         actor=by,

@@ -23,6 +23,7 @@ from django.db import connection, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from safeplan.audit.services import audit_record
 from safeplan.jobs.models import Job
 
 logger = logging.getLogger(__name__)
@@ -204,10 +205,6 @@ def _progress_write(job_id: int, rows: int) -> None:
 
 
 def _audit(by: Any, job: Job) -> None:
-    try:
-        from safeplan.audit.services import audit_record
-    except ImportError:  # the audit app lands separately
-        return
     audit_record(
         actor=by,
         action="job.enqueue",
