@@ -251,3 +251,18 @@ def test_an_action_owner_may_not_move_an_action_to_an_intervention_they_do_not_o
     assert "Select an intervention whose actions you own" in text
     action.refresh_from_db()
     assert action.intervention_key == PREVENT
+
+
+def test_an_actions_page_links_its_themes_or_says_none(
+    as_role: SignIn, make_action: ActionFactory
+) -> None:
+    tagged, untagged = make_action(), make_action(themes=())
+    client = as_role(Role.BOARD_MEMBER)
+    assert (
+        f'href="/themes/{THEME}/">Knowledge Management</a>'
+        in client.get(f"/actions/{tagged.pk}/").text
+    )
+    assert (
+        'Themes</dt><dd class="govuk-summary-list__value">None'
+        in client.get(f"/actions/{untagged.pk}/").text
+    )

@@ -112,7 +112,8 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     keys = plan_keys()
     context = {"row": action_row(action, timezone.localdate()), "updates": action_updates(action),
                "interventions": keys.interventions if keys else {},
-               "themes": keys.themes if keys else {},
+               "themes": [(k, n) for k, n in (keys.themes if keys else {}).items()
+                          if k in action.themes],
                "may_update": may(request.user, "action.update", action)}  # fmt: skip
     return _page(request, "actions/detail.html", context)
 

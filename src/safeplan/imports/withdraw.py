@@ -20,6 +20,7 @@ Then the measures are recomputed.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +33,8 @@ from safeplan.imports.services import _serialise_acceptance
 from safeplan.records.models import RECORD_MODELS, ImportBatch
 
 __all__ = ["WithdrawError", "WithdrawOutcome", "batch_withdraw"]
+
+logger = logging.getLogger(__name__)
 
 
 class WithdrawError(ValueError):
@@ -70,11 +73,25 @@ def batch_withdraw(*, batch: ImportBatch, by: Any, recompute: bool = True) -> Wi
         outcome = WithdrawOutcome(locked, withdrawn, restored, handed_on)
         _audit(by, outcome)
     if recompute:
-        from safeplan.measures.services import results_compute
-
-        results_compute(trigger=f"withdraw batch {locked.pk}")
+        _recompute(locked)
     batch.refresh_from_db()
     return outcome
+
+
+def _recompute(batch: ImportBatch) -> None:
+    """Recompute the measures; the withdrawal is committed, so a failure is logged, not raised."""
+    from safeplan.measures.services import results_compute
+
+    try:
+        results_compute(trigger=f"withdraw batch {batch.pk}")
+    except Exception as exc:  # reported, not raised: the withdrawal itself succeeded
+        logger.error(
+            "batch %s was withdrawn, but recomputing the measures failed (%s: %s); "
+            "run `safeplan compute`",
+            batch.pk,
+            type(exc).__name__,
+            exc,
+        )
 
 
 def _hand_on(manager: models.Manager[Any], batch: ImportBatch) -> int:
