@@ -102,3 +102,25 @@ def test_an_analyst_adds_progress_and_the_actions_rag_changes(
     assert page.url == f"{base}/actions/{action.pk}/"
     assert page.locator(".safeplan-rag").first.inner_text() == "Green"
     axe_check(page)
+
+
+def test_a_large_file_is_followed_without_javascript_until_its_batch_is_shown(
+    signed_in_page: Callable[[Role], Page],
+    live_server: object,
+    tmp_path: Path,
+    settings: LazySettings,
+) -> None:
+    from safeplan.jobs.services import job_run_next
+
+    settings.BACKGROUND_IMPORT_BYTES = 10  # every file is "large"
+    page = signed_in_page(Role.AGENCY_SUBMITTER)
+    base = str(live_server)
+    _upload(page, base, _episodes(tmp_path / "big.csv"))
+    assert page.get_by_role("heading", level=1).inner_text() == "Importing big.csv"
+    assert page.locator("#job-status").inner_text() == "Queued"
+    axe_check(page)
+
+    job_run_next(worker="test")  # as the runner thread would
+    page.get_by_role("button", name="Refresh").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1).inner_text() == "The file was imported"
