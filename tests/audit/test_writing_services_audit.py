@@ -13,26 +13,36 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from safeplan.accounts import services as accounts
 from safeplan.accounts.roles import Role
+from safeplan.actions import services as actions
+from safeplan.actions.models import Action
 from safeplan.audit.models import AuditEvent
 from safeplan.imports import services as imports
+from safeplan.imports import withdraw
+from safeplan.jobs import services as jobs
 from safeplan.measures import services as measures
 from safeplan.plans import services as plans
 from safeplan.plans.planfile import parse_plan_text
 from safeplan.scorecard import illustrative
 from safeplan.scorecard import services as scorecard
 from safeplan.scorecard.models import SpcMark
+from safeplan.submission import services as submission
+from tests.actions.conftest import BASE
 from tests.plans.test_planfile_targets import _targets
 
-MODULES: tuple[ModuleType, ...] = (accounts, plans, imports, measures, scorecard, illustrative)
+MODULES: tuple[ModuleType, ...] = (
+    accounts, plans, imports, measures, scorecard, illustrative,
+    actions, withdraw, jobs, submission,
+)  # fmt: skip
 PASSWORD = "correct-horse-battery"
 APRIL = dt.date(2018, 4, 1)
 
@@ -58,6 +68,27 @@ def _csv(folder: Path, text: str, name: str = "data.csv") -> Path:
     path = folder / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def _action() -> Action:
+    plans.plan_load_default()
+    return actions.action_create(data=BASE, by="ana")
+
+
+def _accepted(folder: Path) -> imports.ImportOutcome:
+    return imports.import_file(
+        dataset="challenges", path=_csv(folder, CHALLENGES), submitted_by="ana"
+    )
+
+
+def _upload() -> object:
+    user = accounts.user_create(
+        username="pc", role=Role.AGENCY_SUBMITTER, password=PASSWORD, agency="Police"
+    )
+    upload = SimpleUploadedFile("challenges.csv", CHALLENGES.encode())
+    return submission.submission_receive(
+        user=user, dataset="challenges", source="challenges", covers=None, upload=upload
+    )
 
 
 CHALLENGES = "challenge_id,raised_date,raised_by_agency\nCH1,2018-06-01,Police\n"
@@ -146,6 +177,31 @@ WRITERS: dict[str, Writer] = {
         before=True, after=False, setup=lambda _: illustrative.targets_load_illustrative()),
     "targets_load_illustrative": Writer(
         "target.create", lambda _: illustrative.targets_load_illustrative()),
+    # the actions, withdrawal, jobs and submission services (their own tests say more)
+    "action_create": Writer("action.create", lambda _: _action()),
+    "action_update": Writer(
+        "action.update",
+        lambda _: actions.action_update(action=_action(), data=replace(BASE, title="New"),
+                                        by="ana"),
+        before=True),
+    "action_progress_add": Writer(
+        "action.progress",
+        lambda _: actions.action_progress_add(action=_action(), on=dt.date(2024, 1, 5),
+                                              percent_complete=20, status="in progress",
+                                              by=_user("ana"), today=dt.date(2024, 1, 20)),
+        before=True),
+    "action_close": Writer(
+        "action.close",
+        lambda _: actions.action_close(action=_action(), on=dt.date(2024, 1, 5), note="done",
+                                       by=_user("ana"), today=dt.date(2024, 1, 20))),
+    "batch_withdraw": Writer(
+        "batch.withdraw",
+        lambda folder: withdraw.batch_withdraw(batch=_accepted(folder).batch, by="ana",
+                                               recompute=False),
+        before=True),
+    "job_enqueue": Writer(
+        "job.enqueue", lambda _: jobs.job_enqueue(kind="import", payload={}, by="ana")),
+    "submission_receive": Writer("import.accept", lambda _: _upload()),
 }  # fmt: skip
 
 NOT_WRITERS = {
@@ -153,6 +209,17 @@ NOT_WRITERS = {
     "parse_covers": "reads text",
     "recompute_deferred": "a context manager; the computation it defers is audited",
     "measure_spec_checked": "reads the catalogue",
+    "plan_keys": "reads the active plan",
+    "action_input_errors": "checks input",
+    "action_snapshot": "reads an action",
+    "job_handlers": "reads the registry of job kinds",
+    "worker_name": "names this process",
+    # queue machinery: what a job runs (an import) is audited by the service it calls
+    "job_claim": "marks a queued job as running",
+    "job_run": "runs a job through its handler, whose service audits",
+    "job_run_next": "claims and runs the next job",
+    "jobs_requeue_stale": "puts back jobs whose worker died",
+    "upload_store": "writes the uploaded file to disk; its import is audited",
 }
 
 
