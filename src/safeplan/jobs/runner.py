@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 
 from django.conf import settings
 from django.db import close_old_connections, connections
@@ -22,6 +21,7 @@ logger = logging.getLogger(__name__)
 POLL_SECONDS = 1.0
 _lock = threading.Lock()
 _thread: threading.Thread | None = None
+_stop = threading.Event()
 
 
 def runner_ensure() -> bool:
@@ -31,14 +31,25 @@ def runner_ensure() -> bool:
         return False
     with _lock:
         if _thread is None or not _thread.is_alive():
+            _stop.clear()
             _thread = threading.Thread(target=_loop, name="safeplan-jobs", daemon=True)
             _thread.start()
     return True
 
 
+def runner_stop(timeout: float = 10.0) -> None:
+    """Stop this process's runner thread after its current job (for tests and shutdown)."""
+    global _thread
+    with _lock:
+        _stop.set()
+        if _thread is not None:
+            _thread.join(timeout)
+        _thread = None
+
+
 def _loop() -> None:
     worker = worker_name("thread")
-    while True:
+    while not _stop.is_set():
         job = None
         try:
             close_old_connections()
@@ -48,4 +59,4 @@ def _loop() -> None:
         finally:
             connections.close_all()
         if job is None:
-            time.sleep(POLL_SECONDS)
+            _stop.wait(POLL_SECONDS)
