@@ -9,9 +9,17 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.template import Context, Template
+from django.test import RequestFactory
 
-from safeplan.accounts.permissions import PERMISSIONS, agency_datasets, has_permission
+from safeplan.accounts.permissions import (
+    PERMISSIONS,
+    agency_datasets,
+    has_permission,
+    permission_required,
+)
 from safeplan.accounts.roles import Role
 from safeplan.accounts.services import user_active_set, user_create
 from tests.audit.conftest import INTERVENTION_A, INTERVENTION_B, PERSONAS, persona_create
@@ -150,3 +158,37 @@ def test_templates_ask_about_one_object(people: dict[str, object]) -> None:
         for name in ("owner_a", "owner_b")
     ]
     assert rendered == ["yes", "no"]
+
+
+def _view(request: object, key: str) -> HttpResponse:
+    return HttpResponse(f"updating {key}")
+
+
+GUARDED = permission_required("action.update", obj_getter=lambda request, key: key)(_view)
+
+
+@pytest.mark.parametrize(
+    ("persona", "key", "expected"),
+    [
+        ("owner_a", INTERVENTION_A, 200),  # the object rule lets the owner in
+        ("owner_a", INTERVENTION_B, 403),  # ... for their own intervention only
+        ("analyst", INTERVENTION_B, 200),  # a role that always holds it
+        ("board", INTERVENTION_A, 403),
+        ("anonymous", INTERVENTION_A, 302),  # sent to sign in
+    ],
+)
+def test_the_view_decorator_asks_the_table_with_the_object(
+    people: dict[str, object], persona: str, key: str, expected: int
+) -> None:
+    request = RequestFactory().get(f"/actions/{key}/")
+    request.user = people[persona]  # type: ignore[assignment]
+    try:
+        status = GUARDED(request, key=key).status_code
+    except PermissionDenied:
+        status = 403
+    assert status == expected
+
+
+def test_a_misspelt_permission_fails_when_the_view_is_decorated() -> None:
+    with pytest.raises(KeyError):
+        permission_required("action.updaet")
