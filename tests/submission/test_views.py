@@ -225,3 +225,45 @@ def test_a_coverage_window_needs_both_dates(as_role: SignIn) -> None:
     form = {"dataset": "missing_episodes", "file": episodes_file(), "covers_from": "2024-04-01"}
     text = client.post("/data/", form).text
     assert '<a href="#id_covers_to">Enter both dates of the coverage window, or neither</a>' in text
+
+
+def test_a_submitter_of_an_agency_with_no_datasets_has_nothing_to_upload(
+    client: Client, db: None
+) -> None:
+    client.force_login(person(Role.AGENCY_SUBMITTER, agency="Parish Council"))
+    assert client.get("/data/").status_code == 403
+    assert client.get("/data/batches/").status_code == 403
+
+
+@pytest.mark.parametrize("role", [Role.ACTION_OWNER, Role.BOARD_MEMBER])
+def test_people_who_submit_nothing_see_no_batches(as_role: SignIn, role: Role) -> None:
+    assert as_role(role).get("/data/batches/").status_code == 403
+
+
+def test_an_xlsx_workbook_is_accepted_like_a_csv(as_role: SignIn, tmp_path: Path) -> None:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    header, cells = table([EPISODE])
+    sheet.append(header)
+    sheet.append(cells[0])
+    workbook.save(tmp_path / "episodes.xlsx")
+    upload_ = SimpleUploadedFile("episodes.xlsx", (tmp_path / "episodes.xlsx").read_bytes())
+    upload(as_role(Role.AGENCY_SUBMITTER), upload_)
+    batch = ImportBatch.objects.get()
+    assert (batch.status, batch.file_name, batch.records_stored) == ("accepted", "episodes.xlsx", 1)
+
+
+def test_a_window_is_required_where_the_dataset_needs_one_and_reported_as_a_problem(
+    as_role: SignIn,
+) -> None:
+    client = as_role(Role.ANALYST)
+    header, cells = table([GOOD_ROWS["cases"]])
+    text = io.StringIO()
+    csv.writer(text).writerows([header, *cells])
+    upload(client, SimpleUploadedFile("cases.csv", text.getvalue().encode()), dataset="cases")
+    batch = ImportBatch.objects.get()
+    assert batch.status == "rejected"
+    assert [p["rule"] for p in batch.errors] == ["R-O02"]
