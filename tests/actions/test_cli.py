@@ -41,3 +41,18 @@ def test_export_refuses_a_file_type_it_cannot_write(
 ) -> None:
     result = CliRunner().invoke(main, ["actions", "export", str(tmp_path / "actions.pdf")])
     assert result.exit_code == 2
+
+
+def test_an_import_from_the_command_line_is_audited_as_the_command_line(
+    plan: object, tmp_path: Path
+) -> None:
+    from safeplan.audit.models import AuditEvent
+
+    path = tmp_path / "actions.csv"
+    path.write_text(
+        "intervention,title,owner,start_date,due_date,status\n"
+        "prevent-cse,Run sessions,Lead,2024-01-01,2024-02-01,not started\n"
+    )
+    result = CliRunner().invoke(main, ["actions", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert AuditEvent.objects.get(action="action.create").actor_name.endswith("(command line)")

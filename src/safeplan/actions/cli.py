@@ -26,8 +26,9 @@ def import_(path: Path) -> None:
 
     setup_django()
     from safeplan.actions.files import actions_import
+    from safeplan.audit.services import cli_actor
 
-    outcome = actions_import(path=path, by=None)
+    outcome = actions_import(path=path, by=cli_actor())
     for problem in outcome.problems:
         click.echo(problem.located(), err=True)
     if not outcome.accepted:

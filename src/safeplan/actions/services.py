@@ -172,7 +172,10 @@ def action_snapshot(action: Action) -> dict[str, Any]:
 
 
 def _author(by: Any) -> str:
-    return by.get_username() if by is not None and by.is_authenticated else "system"
+    """A user's name; a command line's actor (a string) as it is; else "system"."""
+    if isinstance(by, str) and by.strip():
+        return by.strip()[:150]
+    return by.get_username() if getattr(by, "is_authenticated", False) else "system"
 
 
 def action_create(*, data: ActionInput, by: Any, owner_user: Any = None) -> Action:
