@@ -148,3 +148,10 @@ def test_progress_reported_inside_a_transaction_is_seen_at_once_on_postgresql() 
         reader.start()
         reader.join()
     assert seen == [5_000]
+
+
+def test_the_operator_lists_recent_jobs(db: None) -> None:
+    job = job_enqueue(kind="import", payload={}, by=None, total=10)
+    result = CliRunner().invoke(main, ["jobs", "list"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"{job.pk} import queued 0/10 ")

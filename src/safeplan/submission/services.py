@@ -33,7 +33,7 @@ class Receipt:
 
 def upload_store(upload: UploadedFile[bytes]) -> Path:
     """Write the upload under ``settings.UPLOAD_DIR`` with a random name keeping its suffix."""
-    folder = Path(settings.UPLOAD_DIR)
+    folder = Path(settings.UPLOAD_DIR).resolve()  # the job may run from another directory
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{uuid.uuid4().hex}{Path(upload.name or '').suffix.lower()}"
     with path.open("wb") as out:
