@@ -266,3 +266,14 @@ def test_an_actions_page_links_its_themes_or_says_none(
         'Themes</dt><dd class="govuk-summary-list__value">None'
         in client.get(f"/actions/{untagged.pk}/").text
     )
+
+
+def test_a_good_import_through_the_page_adds_the_actions(as_role: SignIn, plan: Plan) -> None:
+    data = io.BytesIO(
+        b"intervention,title,owner,start_date,due_date,status\n"
+        b"Prevent CSE,Run sessions,Lead,2024-01-01,2024-02-01,not started\n"
+    )
+    data.name = "actions.csv"
+    response = as_role(Role.ANALYST).post("/actions/import/", {"file": data}, follow=True)
+    assert "Imported: 1 action added, 0 updated" in response.text
+    assert Action.objects.get().title == "Run sessions"

@@ -211,9 +211,13 @@ def import_page(request: HttpRequest) -> HttpResponse:
             outcome = actions_import(path=path, by=request.user, file_name=upload.name)
         if outcome.accepted:
             messages.success(
-                request, f"Imported: {outcome.created} actions added, {outcome.updated} updated"
+                request, f"Imported: {_actions(outcome.created)} added, {outcome.updated} updated"
             )
             return redirect("actions:overdue")
     context = {"form": form, "outcome": outcome, "rules": RULES,
                "page_has_errors": bool(outcome and outcome.problems)}  # fmt: skip
     return _page(request, "actions/import.html", context)
+
+
+def _actions(n: int) -> str:
+    return f"{n} action" if n == 1 else f"{n} actions"
