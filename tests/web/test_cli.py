@@ -109,7 +109,7 @@ def test_serve_answers_on_its_port_with_pages_and_static_files(
         server.wait(timeout=30)
 
 
-def wait_for(url: str, timeout: float = 30.0) -> http.client.HTTPResponse:
+def wait_for(url: str, timeout: float = 90.0) -> http.client.HTTPResponse:
     deadline = time.monotonic() + timeout
     while True:
         try:

@@ -14,6 +14,7 @@ Interval(lower=1.13, upper=5.77)
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -62,6 +63,7 @@ class Interval:
         return self.lower <= other.upper and other.lower <= self.upper
 
 
+@functools.lru_cache(maxsize=16)
 def z_value(level: float = LEVEL_95) -> float:
     """The two-sided standard normal quantile: 1.959964 at 95%, 3.090232 at 99.8%."""
     _check_level(level)

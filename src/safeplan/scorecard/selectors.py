@@ -381,14 +381,18 @@ class _Context:
 
 def _context(period: Period, breakdown: str, measures: list[str]) -> _Context:
     def results_for(other: Period) -> dict[tuple[str, str, str], _Judged]:
-        return _judged(MeasureResult.objects.filter(period=other.label, breakdown=breakdown))
+        return _judged(
+            MeasureResult.objects.filter(
+                period=other.label, breakdown=breakdown, measure__in=measures
+            )
+        )
 
     benchmarks: dict[str, list[Benchmark]] = defaultdict(list)
     for b in Benchmark.objects.filter(period=period.label):
         benchmarks[b.measure].append(b)
     months: dict[tuple[str, str, str], dict[date, float | None]] = defaultdict(dict)
     for r in MeasureResult.objects.filter(
-        period_kind="month", breakdown=breakdown, period_end__lte=period.end
+        period_kind="month", breakdown=breakdown, period_end__lte=period.end, measure__in=measures
     ).order_by("period_start"):
         months[(r.measure, r.breakdown, r.group)].update(_monthly_values([r]))
     marks: dict[str, list[SpcMark]] = defaultdict(list)
@@ -475,18 +479,20 @@ def _row(judged: _Judged, ctx: _Context) -> ScorecardRow:
     )
 
 
-def scorecard(period: str, breakdown: str = "all") -> list[ScorecardRow]:
+def scorecard(
+    period: str, breakdown: str = "all", *, measures: Sequence[str] | None = None
+) -> list[ScorecardRow]:
     """Every measure's result for ``period`` (a label; any accepted spelling) and ``breakdown``.
 
-    Rows come in measure order, then group. A period with no stored results
-    gives an empty list; a label that is not a period raises ValueError.
+    Rows come in measure order, then group; ``measures`` (ids) keeps only those.
+    A period with no stored results gives an empty list; a label that is not a
+    period raises ValueError.
     """
     parsed = parse_period(period)
-    current = _judged(
-        MeasureResult.objects.filter(period=parsed.label, breakdown=breakdown).order_by(
-            "measure_order", "group"
-        )
-    )
+    results = MeasureResult.objects.filter(period=parsed.label, breakdown=breakdown)
+    if measures is not None:
+        results = results.filter(measure__in=list(measures))
+    current = _judged(results.order_by("measure_order", "group"))
     measures = sorted({m for m, _, _ in current}, key=lambda m: list(CATALOGUE).index(m))
     ctx = _context(parsed, breakdown, measures)
     return [_row(judged, ctx) for judged in current.values()]

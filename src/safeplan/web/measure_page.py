@@ -139,7 +139,7 @@ def value_row(row: ScorecardRow, label: str) -> ValueRow:
 
 
 def _measure_row(period: str, measure: str, breakdown: str = "all") -> list[ScorecardRow]:
-    return [r for r in scorecard(period, breakdown) if r.measure == measure]
+    return scorecard(period, breakdown, measures=[measure])
 
 
 def history_rows(spec: MeasureSpec, period: Period) -> list[ScorecardRow]:
