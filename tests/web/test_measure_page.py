@@ -45,6 +45,11 @@ def test_the_page_says_what_the_measure_is(reader: Client, county) -> None:
     assert "Direction Increase: higher is better" in about
     assert "Unit percent" in about
     assert "Parameters None" in about
+    # The calculation is the engine's own definition, so page and code cannot drift apart.
+    assert (
+        "How it is calculated Flow percentage, direction increase. Denominator = case audits"
+        in about
+    )
 
 
 def test_the_effective_parameters_are_listed(reader: Client, county) -> None:

@@ -19,6 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from safeplan.datasets.schema import DATASETS
 from safeplan.engine.catalogue import MeasureSpec, Unit, measure_spec
+from safeplan.engine.measures import MEASURES
 from safeplan.engine.periods import Period
 from safeplan.engine.spc import SpcChart, clip_for_display, possible_range
 from safeplan.measures.models import MeasureResult
@@ -107,6 +108,7 @@ class MeasurePage:
     title: str
     priority: str
     definition: str
+    calculation: str
     parameters: tuple[tuple[str, str], ...]
     period: Period
     period_text: str
@@ -237,6 +239,15 @@ def comparison_rows(row: ScorecardRow | None) -> tuple[ComparisonRow, ...]:
     )
 
 
+def calculation_text(measure_id: str) -> str:
+    """How the engine computes the measure: its definition, the code's own docstring, as prose.
+
+    The first paragraph (the title) is left out; Markdown marks are dropped.
+    """
+    body = MEASURES[measure_id].definition.split("\n\n", 1)[-1]
+    return " ".join(body.replace("`", "").replace("*", "").split())
+
+
 def measure_page(key: str, period: Period) -> MeasurePage:
     """Everything on a measure's page for ``period``; ``KeyError`` for an unknown measure."""
     spec = measure_spec(key)
@@ -251,6 +262,7 @@ def measure_page(key: str, period: Period) -> MeasurePage:
         title=planned.title if planned else spec.title,
         priority=planned.priority.name if planned else "",
         definition=planned.definition if planned else "",
+        calculation=calculation_text(spec.id),
         parameters=tuple((name, _parameter_text(value)) for name, value in parameters.items()),
         period=period,
         period_text=period_description(period),
