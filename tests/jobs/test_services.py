@@ -155,3 +155,25 @@ def test_the_operator_lists_recent_jobs(db: None) -> None:
     result = CliRunner().invoke(main, ["jobs", "list"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith(f"{job.pk} import queued 0/10 ")
+
+
+def test_a_failed_import_job_deletes_its_upload_too(db: None, tmp_path: Path) -> None:
+    path = _referrals_file(tmp_path, 1)
+    job_enqueue(kind="import", payload={"path": str(path)}, by=None)  # no dataset: it fails
+    job = job_run_next(worker="test")
+    assert job is not None
+    assert job.status == Job.Status.FAILED
+    assert not path.exists()
+
+
+def test_an_import_job_keeps_the_coverage_window_it_was_given(db: None, tmp_path: Path) -> None:
+    rows = [GOOD_ROWS["cases"]]
+    header, cells = table(rows)
+    path = write_csv(tmp_path / "cases.csv", header, cells)
+    payload = {"dataset": "cases", "path": str(path), "covers": ["2024-04-01", "2024-06-30"]}
+    job_enqueue(kind="import", payload=payload, by=None)
+    job = job_run_next(worker="test")
+    assert job is not None
+    assert job.result["accepted"] is True
+    batch = ImportBatch.objects.get(pk=job.result["batch_id"])
+    assert (str(batch.covers_from), str(batch.covers_to)) == ("2024-04-01", "2024-06-30")
