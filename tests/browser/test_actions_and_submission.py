@@ -4,6 +4,7 @@ records progress on an action and sees its RAG change."""
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -14,9 +15,11 @@ from django.utils import timezone
 from playwright.sync_api import Page
 
 from safeplan.accounts.roles import Role
+from safeplan.accounts.services import user_create
 from safeplan.actions.services import ActionInput, action_create
+from safeplan.jobs.services import job_run_next
 from safeplan.plans.services import plan_load_default
-from tests.browser.conftest import axe_check
+from tests.browser.conftest import PASSWORD, axe_check, sign_in
 from tests.imports.conftest import GOOD_ROWS
 
 pytestmark = pytest.mark.browser
@@ -105,22 +108,34 @@ def test_an_analyst_adds_progress_and_the_actions_rag_changes(
 
 
 def test_a_large_file_is_followed_without_javascript_until_its_batch_is_shown(
+    no_js_page: Page, live_server: object, tmp_path: Path, settings: LazySettings
+) -> None:
+    settings.BACKGROUND_IMPORT_BYTES = 10  # every file is "large"
+    user_create(username="police-no-js", role=Role.AGENCY_SUBMITTER, password=PASSWORD,
+                agency="Durham Constabulary")  # fmt: skip
+    base = str(live_server)
+    sign_in(no_js_page, base, "police-no-js")
+    _upload(no_js_page, base, _episodes(tmp_path / "big.csv"))
+    assert no_js_page.get_by_role("heading", level=1).inner_text() == "Importing big.csv"
+    assert no_js_page.locator("#job-status").inner_text() == "Queued"
+
+    job_run_next(worker="test")  # as the runner thread would
+    no_js_page.get_by_role("button", name="Refresh").click()
+    no_js_page.wait_for_load_state()
+    assert no_js_page.get_by_role("heading", level=1).inner_text() == "The file was imported"
+
+
+def test_with_javascript_the_progress_page_moves_on_by_itself(
     signed_in_page: Callable[[Role], Page],
     live_server: object,
     tmp_path: Path,
     settings: LazySettings,
 ) -> None:
-    from safeplan.jobs.services import job_run_next
-
-    settings.BACKGROUND_IMPORT_BYTES = 10  # every file is "large"
+    settings.BACKGROUND_IMPORT_BYTES = 10
     page = signed_in_page(Role.AGENCY_SUBMITTER)
-    base = str(live_server)
-    _upload(page, base, _episodes(tmp_path / "big.csv"))
-    assert page.get_by_role("heading", level=1).inner_text() == "Importing big.csv"
+    _upload(page, str(live_server), _episodes(tmp_path / "big.csv"))
     assert page.locator("#job-status").inner_text() == "Queued"
     axe_check(page)
-
-    job_run_next(worker="test")  # as the runner thread would
-    page.get_by_role("button", name="Refresh").click()
-    page.wait_for_load_state()
+    job_run_next(worker="test")
+    page.wait_for_url(re.compile(r"/data/batches/\d+/$"), timeout=10_000)
     assert page.get_by_role("heading", level=1).inner_text() == "The file was imported"
