@@ -46,3 +46,20 @@ def test_each_record_shows_its_columns(analyst: Client, county) -> None:
     # columns: audit_id, audit_date, child_id (blank), lived_experience, voice_of_child, agency
     cells = r">A81</th><td[^>]*>2018-04-01</td><td[^>]*></td><td[^>]*>good</td><td[^>]*></td><td[^>]*>Police</td>"
     assert re.search(cells, numerator)
+
+
+def test_every_view_of_child_level_records_is_audited(analyst: Client, county) -> None:
+    from safeplan.audit.models import AuditEvent
+
+    analyst.get("/measures/M8/records/?period=2017-18 Q4&breakdown=locality&group=Unknown")
+    event = AuditEvent.objects.get(action="records.view")
+    assert (event.object_type, event.object_id) == ("measure", "M8")
+    assert event.actor_name == "analyst" or event.actor is not None
+    assert "M8 2017-18 Q4 locality Unknown" in event.summary
+
+
+def test_a_refused_view_of_records_leaves_no_audit_event(reader: Client, county) -> None:
+    from safeplan.audit.models import AuditEvent
+
+    assert reader.get("/measures/M8/records/?period=2018-19 Q1").status_code == 403
+    assert not AuditEvent.objects.filter(action="records.view").exists()

@@ -13,7 +13,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from safeplan.accounts.roles import Role, user_has_role
+from safeplan.accounts.permissions import has_permission
+from safeplan.audit.services import audit_request
 from safeplan.engine.catalogue import MeasureSpec
 from safeplan.engine.periods import Period
 from safeplan.scorecard.selectors import commentary_current
@@ -21,9 +22,6 @@ from safeplan.scorecard.services import commentary_save
 from safeplan.web.forms import CommentaryForm
 from safeplan.web.measure_page import measure_page_for, measure_period, record_tables
 from safeplan.web.selectors import PeriodUnavailable, dashboard_for
-
-#: Who may see child-level records and write commentary (product.md, "Access control").
-ANALYSTS = (Role.ANALYST, Role.ADMINISTRATOR)
 
 
 def plan_page(request: HttpRequest) -> HttpResponse:
@@ -56,7 +54,7 @@ def measure_detail(request: HttpRequest, key: str) -> HttpResponse:
         "spec": spec,
         "page": page,
         "periods": periods,
-        "may_see_records": user_has_role(request.user, *ANALYSTS),
+        "may_see_records": has_permission(request.user, "records.view"),
         "nav_section": "measures",
     }
     return render(request, "web/measure.html", context)
@@ -65,13 +63,16 @@ def measure_detail(request: HttpRequest, key: str) -> HttpResponse:
 def measure_records(request: HttpRequest, key: str) -> HttpResponse:
     """The records behind a figure: child-level, for analysts and administrators only."""
     spec, period = _measure_and_period(request, key)
-    if not user_has_role(request.user, *ANALYSTS):
+    if not has_permission(request.user, "records.view"):
         raise PermissionDenied("child-level records are for analysts and administrators")
     breakdown = request.GET.get("breakdown") or "all"
     if breakdown not in ("all", "locality", *spec.breakdowns) or period is None:
         raise Http404("no such breakdown")
     group = request.GET.get("group") if breakdown != "all" else None
     tables = record_tables(spec, period, breakdown, group)
+    shown = f"{spec.id} {period.label} {breakdown}{f' {group}' if group else ''}"
+    audit_request(request, action="records.view", object_type="measure", object_id=spec.id,
+                  summary=f"viewed the child-level records behind {shown}")  # fmt: skip
     context = {"spec": spec, "period": period, "breakdown": breakdown, "group": group,
                "tables": tables, "nav_section": "measures"}  # fmt: skip
     return render(request, "web/records.html", context)
@@ -80,7 +81,7 @@ def measure_records(request: HttpRequest, key: str) -> HttpResponse:
 def commentary_edit(request: HttpRequest, key: str) -> HttpResponse:
     """Add commentary, or edit it (a new version; the earlier ones are kept)."""
     spec, period = _measure_and_period(request, key)
-    if not user_has_role(request.user, *ANALYSTS):
+    if not has_permission(request.user, "commentary.edit"):
         raise PermissionDenied("commentary is written by analysts and administrators")
     if period is None:
         raise Http404("no figures yet")
