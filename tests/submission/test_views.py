@@ -127,9 +127,14 @@ def test_a_good_file_is_accepted_under_the_agencys_source(
 def test_an_analyst_sees_the_records_of_a_batch(as_role: SignIn) -> None:
     client = as_role(Role.ANALYST)
     upload(client, episodes_file())
-    page = client.get(f"/data/batches/{ImportBatch.objects.get().pk}/").text
+    batch = ImportBatch.objects.get()
+    page = client.get(f"/data/batches/{batch.pk}/").text
     assert "Records in this batch" in page
     assert "E1" in page
+    from safeplan.audit.models import AuditEvent
+
+    viewed = AuditEvent.objects.get(action="records.view")  # a view of child-level records
+    assert viewed.object_id == str(batch.pk)
 
 
 def test_a_large_file_is_imported_in_the_background_with_its_progress_shown(

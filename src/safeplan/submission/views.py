@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from safeplan.audit.services import audit_request
 from safeplan.imports.withdraw import WithdrawError, batch_withdraw
 from safeplan.jobs.runner import runner_ensure
 from safeplan.records.models import ImportBatch
@@ -101,6 +102,9 @@ def batch_page(request: HttpRequest, pk: int) -> HttpResponse:
     columns, records = (
         batch_records(batch) if may_see_records and batch.records_stored else ([], [])
     )
+    if records:
+        audit_request(request, action="records.view", obj=batch,
+                      summary=f"viewed the child-level records of batch {batch.pk}")  # fmt: skip
     context = {"batch": batch, "problems": batch_problems(batch), "columns": columns,
                "records": records, "may_see_records": may_see_records,
                "may_withdraw": may(request.user, "batch.withdraw", batch)
