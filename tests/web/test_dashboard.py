@@ -183,3 +183,44 @@ def test_headings_never_skip_a_level(reader: Client, county, url: str) -> None:
     levels = [int(n) for n in re.findall(r"<h([1-6])\b", page_text(reader, url))]
     assert levels[0] == 1
     assert all(b <= a + 1 for a, b in itertools.pairwise(levels))
+
+
+def test_each_intervention_shows_its_action_progress_and_each_theme_its_tagged_actions(
+    reader: Client, county
+) -> None:
+    from datetime import date
+
+    from safeplan.actions.services import ActionInput, action_create
+
+    overdue = ActionInput(
+        intervention_key="prevent-cse", title="Train taxi drivers", owner="CSE subgroup",
+        start_date=date(2018, 1, 1), due_date=date(2018, 12, 31), percent_complete=40,
+        status="in progress", themes=("practitioners",),
+    )  # fmt: skip
+    done = ActionInput(
+        intervention_key="prevent-cse", title="Publish the CSE strategy", owner="Board manager",
+        start_date=date(2018, 1, 1), due_date=date(2018, 6, 30), percent_complete=100,
+        status="complete", themes=("practitioners", "knowledge-management"),
+    )  # fmt: skip
+    action_create(data=overdue, by="test")
+    action_create(data=done, by="test")
+    text = words(page_text(reader))
+    # Action RAG is as at today on live pages: past its due date and not complete → red.
+    # words() puts a space where a tag ends, hence "actions :"
+    assert (
+        "Prevent CSE – Making it more difficult to exploit children and young people 2 actions : 1 red, 1 complete"
+        in text
+    )
+    assert (
+        "Protect children and young people from CSE – Identifying and safeguarding those at risk No actions yet"
+        in text
+    )
+    assert (
+        "Practitioners The voice and experience of the Practitioner is heard and barriers removed to assist with practice 2 tagged actions for Practitioners"
+        in text
+    )
+    assert (
+        "Practice Standards Identify and promote key guidance and toolkits while continuing to upskill practitioners No tagged actions yet for Practice Standards"
+        in text
+    )
+    assert "Overdue and at risk: 1 action" in text

@@ -114,3 +114,11 @@ def actions_overdue_and_at_risk(as_at: date) -> list[ActionRow]:
 def action_updates(action: Action) -> QuerySet:  # type: ignore[type-arg]
     """The action's progress updates, latest first."""
     return action.updates.order_by("-date", "-id")
+
+
+def theme_action_counts() -> dict[str, int]:
+    """How many actions carry each theme tag (for the themes row of the plan on a page)."""
+    counts: Counter[str] = Counter()
+    for themes in Action.objects.values_list("themes", flat=True):
+        counts.update(themes or [])
+    return dict(counts)

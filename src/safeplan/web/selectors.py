@@ -14,14 +14,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from safeplan.actions.selectors import (
+    Progress,
+    actions_overdue_and_at_risk,
+    intervention_progress,
+    theme_action_counts,
+)
 from safeplan.engine.catalogue import CATALOGUE
 from safeplan.engine.periods import Period, add_months, parse_period
 from safeplan.measures.models import MeasureResult
 from safeplan.plans.models import KeyMeasure, Plan
-from safeplan.plans.selectors import plan_active
+from safeplan.plans.selectors import intervention_key, plan_active, theme_key
 from safeplan.scorecard.selectors import ScorecardRow, scorecard
 from safeplan.web.display import (
     Badge,
@@ -176,11 +184,27 @@ def monthly_values(period: Period, months: int = SPARKLINE_MONTHS) -> dict[str, 
 
 
 @dataclass(frozen=True)
+class InterventionItem:
+    name: str
+    description: str
+    key: str
+    progress: Progress
+
+
+@dataclass(frozen=True)
+class ThemeItem:
+    name: str
+    description: str
+    key: str
+    actions: int
+
+
+@dataclass(frozen=True)
 class PriorityColumn:
     name: str
     aim: str
     measures: tuple[MeasureTile, ...]
-    interventions: tuple[tuple[str, str], ...]
+    interventions: tuple[InterventionItem, ...]
 
 
 @dataclass(frozen=True)
@@ -189,13 +213,27 @@ class Dashboard:
     period: Period | None
     period_text: str
     columns: tuple[PriorityColumn, ...]
-    themes: tuple[tuple[str, str], ...]
+    themes: tuple[ThemeItem, ...]
+    actions_at_risk: int
 
 
-def dashboard(plan: Plan, period: Period | None) -> Dashboard:
-    """The plan on a page for ``period``: each priority's measures judged, its interventions, the themes."""
+def _intervention_item(intervention: Any, progress: dict[str, Progress]) -> InterventionItem:
+    key = intervention_key(intervention.name)
+    return InterventionItem(
+        intervention.name, intervention.description, key, progress.get(key, Progress())
+    )
+
+
+def dashboard(plan: Plan, period: Period | None, *, today: date | None = None) -> Dashboard:
+    """The plan on a page for ``period``: each priority's measures judged, its interventions, the themes.
+
+    Action progress is as at today (scorecard.md: live pages), whatever the period.
+    """
+    today = today or timezone.localdate()
     rows = {r.measure: r for r in scorecard(period.label)} if period else {}
     months = monthly_values(period) if period else {}
+    progress = intervention_progress(plan, today)
+    tagged = theme_action_counts()
     columns = tuple(
         PriorityColumn(
             name=priority.name,
@@ -209,7 +247,9 @@ def dashboard(plan: Plan, period: Period | None) -> Dashboard:
                 )
                 for m in priority.measures.all()
             ),
-            interventions=tuple((i.name, i.description) for i in priority.interventions.all()),
+            interventions=tuple(
+                _intervention_item(i, progress) for i in priority.interventions.all()
+            ),
         )
         for priority in plan.priorities.all()
     )
@@ -218,7 +258,11 @@ def dashboard(plan: Plan, period: Period | None) -> Dashboard:
         period=period,
         period_text=period_description(period) if period else "",
         columns=columns,
-        themes=tuple((t.name, t.description) for t in plan.themes.all()),
+        themes=tuple(
+            ThemeItem(t.name, t.description, theme_key(t.name), tagged.get(theme_key(t.name), 0))
+            for t in plan.themes.all()
+        ),
+        actions_at_risk=len(actions_overdue_and_at_risk(today)),
     )
 
 
