@@ -26,6 +26,9 @@ def test_a_build_imports_every_file_through_the_importer_as_a_partnership_would(
     tmp_path: Path,
 ) -> None:
     assert not database_has_records()
+    from safeplan.plans.services import plan_load_default
+
+    plan_load_default()  # as `safeplan demo` does through `init`
     started: list[str] = []
     build = demo_build(
         seed=5,
@@ -40,6 +43,7 @@ def test_a_build_imports_every_file_through_the_importer_as_a_partnership_would(
     _batches_carry_the_sources_and_windows_a_partnership_would_state()
     assert [r.trigger for r in ComputeRun.objects.all()] == [SUBMITTED_BY], "computed once"
     _the_board_sees_ratings_against_labelled_illustrative_targets()
+    _each_intervention_has_demo_actions_in_a_spread_of_states()
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{d}.csv" for d in IMPORT_ORDER)
 
 
@@ -50,6 +54,20 @@ def _the_board_sees_ratings_against_labelled_illustrative_targets() -> None:
     assert targets.exists()
     assert all(t.illustrative for t in targets)
     assert "M1" not in {t.measure for t in targets}  # a track measure is never rated
+
+
+def _each_intervention_has_demo_actions_in_a_spread_of_states() -> None:
+    from safeplan.actions.models import Action
+    from safeplan.plans.selectors import intervention_key, plan_active
+
+    plan = plan_active()
+    assert plan is not None
+    keys = {intervention_key(i.name) for i in plan.interventions.all()}
+    actions = Action.objects.all()
+    assert {a.intervention_key for a in actions} == keys
+    assert actions.count() == 2 * len(keys)
+    assert {a.status for a in actions} == {"complete", "in progress", "ongoing", "deferred"}
+    assert all("synthetic" in a.owner for a in actions)
 
 
 def _every_file_was_accepted_with_no_problem() -> None:

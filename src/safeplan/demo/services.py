@@ -18,9 +18,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from safeplan.actions.models import Action
+from safeplan.demo.actions import demo_actions_create
 from safeplan.demo.generator import DemoFile, DemoManifest, generate
 from safeplan.imports.services import ImportProblem, import_file
 from safeplan.measures.services import recompute_deferred, results_compute
+from safeplan.plans.selectors import plan_active
 from safeplan.scorecard.illustrative import targets_load_illustrative
 
 SUBMITTED_BY = "safeplan demo"
@@ -86,6 +89,9 @@ def _build(*, seed: int, scale: float, out_dir: Path, progress: DemoProgress | N
     stored = time.perf_counter()
     # The seed plan sets no targets; the demo's are labelled illustrative wherever shown.
     targets_load_illustrative()
+    plan = plan_active()
+    if plan is not None and not Action.objects.exists():
+        demo_actions_create(plan)
     results_compute(trigger=SUBMITTED_BY, actor=SUBMITTED_BY)
     return DemoBuild(
         manifest=manifest,
