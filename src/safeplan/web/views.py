@@ -24,8 +24,14 @@ from safeplan.web.measure_page import measure_page_for, measure_period, record_t
 from safeplan.web.selectors import PeriodUnavailable, dashboard_for
 
 
+def _require(request: HttpRequest, perm: str) -> None:
+    if not has_permission(request.user, perm):
+        raise PermissionDenied(f"needs {perm}")
+
+
 def plan_page(request: HttpRequest) -> HttpResponse:
     """The plan on a page for the chosen period (default: the latest quarter with figures)."""
+    _require(request, "plan.view")
     try:
         board, periods = dashboard_for(request.GET.get("period"))
     except PeriodUnavailable as exc:
@@ -36,6 +42,7 @@ def plan_page(request: HttpRequest) -> HttpResponse:
 
 def measure_list(request: HttpRequest) -> HttpResponse:
     """Every key measure of the plan, by priority, as a table for the chosen period."""
+    _require(request, "measure.view")
     try:
         board, periods = dashboard_for(request.GET.get("period"))
     except PeriodUnavailable as exc:
@@ -50,6 +57,7 @@ def measure_detail(request: HttpRequest, key: str) -> HttpResponse:
         spec, page, periods = measure_page_for(key, request.GET.get("period"))
     except (KeyError, PeriodUnavailable) as exc:
         raise Http404(str(exc)) from None
+    _require(request, "measure.view")  # after the lookup, as the other views: 404 first
     context = {
         "spec": spec,
         "page": page,
@@ -63,8 +71,7 @@ def measure_detail(request: HttpRequest, key: str) -> HttpResponse:
 def measure_records(request: HttpRequest, key: str) -> HttpResponse:
     """The records behind a figure: child-level, for analysts and administrators only."""
     spec, period = _measure_and_period(request, key)
-    if not has_permission(request.user, "records.view"):
-        raise PermissionDenied("child-level records are for analysts and administrators")
+    _require(request, "records.view")  # child-level: analysts and administrators
     breakdown = request.GET.get("breakdown") or "all"
     if breakdown not in ("all", "locality", *spec.breakdowns) or period is None:
         raise Http404("no such breakdown")
@@ -81,8 +88,7 @@ def measure_records(request: HttpRequest, key: str) -> HttpResponse:
 def commentary_edit(request: HttpRequest, key: str) -> HttpResponse:
     """Add commentary, or edit it (a new version; the earlier ones are kept)."""
     spec, period = _measure_and_period(request, key)
-    if not has_permission(request.user, "commentary.edit"):
-        raise PermissionDenied("commentary is written by analysts and administrators")
+    _require(request, "commentary.edit")
     if period is None:
         raise Http404("no figures yet")
     current = commentary_current(spec.id, period.label)
