@@ -208,7 +208,7 @@ def test_a_board_member_may_not_import_actions(as_role: SignIn, plan: Plan) -> N
     assert as_role(Role.BOARD_MEMBER).get("/actions/import/").status_code == 403
 
 
-def test_the_progress_partial_counts_an_interventions_actions_by_rag(
+def test_the_progress_partial_counts_an_interventions_actions_by_status_and_rag(
     plan: Plan, make_action: ActionFactory
 ) -> None:
     from django.template.loader import render_to_string
@@ -219,7 +219,11 @@ def test_the_progress_partial_counts_an_interventions_actions_by_rag(
     _current(make_action, percent_complete=50)
     progress = intervention_progress(plan, timezone.localdate())[PREVENT]
     html = render_to_string("actions/_progress.html", {"key": PREVENT, "progress": progress})
-    assert " ".join(html.split()).endswith("2 actions</a>: 1 red, 1 green </p>")
+    text = " ".join(html.split())
+    assert text.endswith(
+        '2 actions</a>: <span class="safeplan-action-progress__statuses">2 in progress;</span>'
+        " RAG 1 red, 1 green </p>"
+    )
 
 
 def test_an_action_owner_adds_actions_only_to_the_interventions_they_own(

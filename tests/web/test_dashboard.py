@@ -208,7 +208,7 @@ def test_each_intervention_shows_its_action_progress_and_each_theme_its_tagged_a
     # Action RAG is as at today on live pages: past its due date and not complete → red.
     # words() puts a space where a tag ends, hence "actions :"
     assert (
-        "Prevent CSE – Making it more difficult to exploit children and young people 2 actions : 1 red, 1 complete"
+        "Prevent CSE – Making it more difficult to exploit children and young people 2 actions : 1 in progress, 1 complete; RAG 1 red, 1 complete"
         in text
     )
     assert (
