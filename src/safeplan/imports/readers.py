@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -219,3 +220,15 @@ def estimate_rows(path: Path, *, sheet: str | None = None, dataset: str = "") ->
         return max(rows - 1, 0) if isinstance(rows, int) else None
     except (OSError, ReadError):
         return None
+
+
+def file_sha256(path: Path) -> str:
+    """The file's SHA-256 in hex, read in 1 MiB chunks; empty when it cannot be read."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as raw:
+            for chunk in iter(lambda: raw.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError:
+        return ""
+    return digest.hexdigest()

@@ -19,7 +19,6 @@ the new versions become current.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -38,7 +37,7 @@ from django.utils import timezone
 
 from safeplan.audit.services import audit_record
 from safeplan.datasets.schema import DATASETS, ColumnType, Dataset
-from safeplan.imports.readers import ReadError, Table, open_table
+from safeplan.imports.readers import ReadError, Table, file_sha256, open_table
 from safeplan.imports.validation import (
     ImportProblem,
     Layout,
@@ -210,23 +209,12 @@ def _option_problems(request: _Request) -> list[ImportProblem]:
 # --- batches -----------------------------------------------------------------
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    try:
-        with path.open("rb") as raw:
-            for chunk in iter(lambda: raw.read(1 << 20), b""):
-                digest.update(chunk)
-    except OSError:
-        return ""
-    return digest.hexdigest()
-
-
 def _batch_fields(request: _Request) -> dict[str, Any]:
     return {
         "dataset": request.dataset[:40],
         "source": request.source[:64],
         "file_name": request.file_name[:255],
-        "file_sha256": _sha256(request.path),
+        "file_sha256": file_sha256(request.path),
         "sheet": (request.sheet or "")[:100],
         "submitted_by": request.submitted_by[:150],
         "user": request.user,

@@ -20,7 +20,6 @@ reported at once as an :class:`~safeplan.imports.validation.ImportProblem`:
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,7 +28,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from safeplan.engine.catalogue import Unit, measure_spec
 from safeplan.engine.periods import parse_period
-from safeplan.imports.readers import ReadError, open_table
+from safeplan.imports.readers import ReadError, file_sha256, open_table
 from safeplan.imports.validation import ImportProblem
 from safeplan.imports.values import Cell, cell_text
 
@@ -229,15 +228,4 @@ def read_benchmarks(path: Path) -> BenchmarkRead:
                     checker.problem(None, None, None, "B09", "the file holds no benchmark rows")
     except ReadError as exc:
         checker.problem(exc.row, None, None, exc.rule, exc.message)
-    return BenchmarkRead(path.name, _sha256(path), checker.rows, checker.problems)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    try:
-        with path.open("rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 16), b""):
-                digest.update(chunk)
-    except OSError:
-        return ""
-    return digest.hexdigest()
+    return BenchmarkRead(path.name, file_sha256(path), checker.rows, checker.problems)
