@@ -15,6 +15,8 @@ Environment variables:
   then read from ``X-Forwarded-For``); default 0.
 - ``SAFEPLAN_PSEUDONYMISE_KEY``: when set, child and learner ids are stored as keyed hashes.
 - ``SAFEPLAN_LOCALITIES``: comma separated list of the area's localities (optional).
+- ``SAFEPLAN_MAX_UPLOAD_BYTES``: the largest file a page accepts; default 200 MB.
+- ``SAFEPLAN_MAX_IMPORT_ROWS``: the most rows read from one file; default 5,000,000.
 """
 
 from __future__ import annotations
@@ -66,6 +68,22 @@ BACKGROUND_IMPORT_BYTES = env_int("SAFEPLAN_BACKGROUND_IMPORT_BYTES", default=5 
 JOBS_THREAD = env_bool("SAFEPLAN_JOBS_THREAD", default=MODE != "test")
 JOBS_STALE_MINUTES = env_int("SAFEPLAN_JOBS_STALE_MINUTES", default=30)
 
+# Limits on what enters (ADR 0017): an upload larger than this is refused before its
+# body is read (safeplan.pages.uploads); a file with more rows is rejected (R-F07).
+MAX_UPLOAD_BYTES = env_int("SAFEPLAN_MAX_UPLOAD_BYTES", default=200 * 1024 * 1024)
+MAX_IMPORT_ROWS = env_int("SAFEPLAN_MAX_IMPORT_ROWS", default=5_000_000)
+for _name, _value in (
+    ("SAFEPLAN_MAX_UPLOAD_BYTES", MAX_UPLOAD_BYTES),
+    ("SAFEPLAN_MAX_IMPORT_ROWS", MAX_IMPORT_ROWS),
+):
+    if _value < 1:
+        raise ConfigurationError(f"environment variable {_name}={_value} must be at least 1")
+FILE_UPLOAD_HANDLERS = [
+    "safeplan.pages.uploads.UploadLimitHandler",  # first: counts every file's bytes
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -94,6 +112,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before any view reads the body (CSRF's check is a view hook): oversize uploads get a page.
+    "safeplan.pages.uploads.UploadLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

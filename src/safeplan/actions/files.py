@@ -57,7 +57,7 @@ _COLUMN_OF_FIELD = {"intervention_key": "intervention"}
 
 #: The action file's rules, cited in every problem.
 RULES = {
-    "A-F01": "the file can be read as CSV or XLSX",
+    "A-F01": "the file can be read as CSV or XLSX, within the import rules' limits (R-F01–R-F08)",
     "A-H01": "every required column is present",
     "A-H02": "no column is unknown",
     "A-V01": "dates are dates and % complete is a whole number",
@@ -134,7 +134,8 @@ def actions_import(*, path: Path, by: Any, file_name: str | None = None) -> Acti
     try:
         rows, problems = _read(path, where, keys, file_name)
     except ReadError as exc:
-        return ActionsImportOutcome(problems=[where.problem("A-F01", exc.message, row=exc.row)])
+        message = f"{exc.message} (import rule {exc.rule})"
+        return ActionsImportOutcome(problems=[where.problem("A-F01", message, row=exc.row)])
     if problems:
         return ActionsImportOutcome(problems=problems)
     outcome = ActionsImportOutcome()

@@ -207,7 +207,9 @@ def import_page(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / f"upload{Path(upload.name or '').suffix.lower()}"
-            path.write_bytes(upload.read())
+            with path.open("wb") as out:
+                for chunk in upload.chunks():  # not all at once: it may be 200 MB
+                    out.write(chunk)
             outcome = actions_import(path=path, by=request.user, file_name=upload.name)
         if outcome.accepted:
             messages.success(

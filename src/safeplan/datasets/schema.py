@@ -485,6 +485,21 @@ _RULE_LIST: tuple[Rule, ...] = (
         "After 100,000 problems the rest of a file's problems are counted but not listed; correct those listed and import again.",
     ),
     Rule(
+        "R-F06",
+        "Workbook refused as unsafe",
+        "An XLSX workbook is a zip archive, inspected before it is read: at most 2,000 parts, none inflating to more than 1 GB or more than 100 times its compressed size (beyond its first MB), 2 GB in all; and no XML entities or document type declarations.",
+    ),
+    Rule(
+        "R-F07",
+        "Too many rows",
+        "A file holds at most 5,000,000 rows below its first row, blank rows included (a deployment may set another limit with `SAFEPLAN_MAX_IMPORT_ROWS`); split a larger file.",
+    ),
+    Rule(
+        "R-F08",
+        "Row or cell too long",
+        "A row holds at most 1,000 cells; a line of a CSV file at most 1,048,576 characters and a cell at most 131,072.",
+    ),
+    Rule(
         "R-H01",
         "Missing required column",
         "Every required (`*`) column of the dataset must be present in the header.",

@@ -1,9 +1,12 @@
 """Stream the rows of a CSV file or of one XLSX sheet, one at a time.
 
 Neither reader holds the file in memory: CSV goes through the standard `csv`
-module, XLSX through openpyxl's read-only mode. Wholly blank rows are skipped
-(spreadsheets often end in a few); row numbers are the ones the user sees in
-their spreadsheet, the header being the first non-blank row.
+module, line by line with a bound on each line, XLSX through openpyxl's
+read-only mode once `safeplan.tabular.xlsx` has inspected its zip archive.
+Wholly blank rows are skipped (spreadsheets often end in a few); row numbers
+are the ones the user sees in their spreadsheet, the header being the first
+non-blank row. A file past the deployment's limits (`file_limits`) is refused
+with R-F06, R-F07 or R-F08 as soon as the limit is reached.
 
     with open_table(Path("referrals.csv")) as table:
         for row_number, cells in table.rows:
@@ -15,7 +18,6 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
-import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,23 +25,23 @@ from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 
-import openpyxl
+from django.conf import settings
 
 from safeplan.imports.values import Cell
+from safeplan.tabular.errors import ReadError
+from safeplan.tabular.limits import FileLimits
+from safeplan.tabular.text import bounded_lines, csv_failure
+from safeplan.tabular.xlsx import open_workbook, workbook_failure
+
+__all__ = ["ReadError", "Table", "choose_sheet", "estimate_rows", "file_sha256", "open_table"]
 
 SUFFIXES = (".csv", ".xlsx")
 Row = tuple[int, Sequence[Cell]]
 
 
-class ReadError(Exception):
-    """The file as a whole cannot be read (rules `R-F..`)."""
-
-    def __init__(self, rule: str, message: str, *, row: int | None = None, sheet: str = "") -> None:
-        super().__init__(message)
-        self.rule = rule
-        self.message = message
-        self.row = row
-        self.sheet = sheet
+def file_limits() -> FileLimits:
+    """This deployment's limits: rows a file from ``SAFEPLAN_MAX_IMPORT_ROWS``, the rest fixed."""
+    return FileLimits(max_rows=settings.MAX_IMPORT_ROWS)
 
 
 @dataclass
@@ -52,8 +54,30 @@ class Table:
     rows: Iterator[Row]
 
 
-def _non_blank(rows: Iterable[Sequence[Cell]], start: int = 1) -> Iterator[Row]:
-    for number, cells in enumerate(rows, start=start):
+def _too_many_rows(limit: int) -> ReadError:
+    return ReadError(
+        "R-F07",
+        f"the file has more than {limit:,} rows below its first row; at most {limit:,} rows "
+        "are imported from one file, so split it (by year, for example) and import each part",
+    )
+
+
+def _too_wide(number: int, cells: int, limit: int) -> ReadError:
+    return ReadError(
+        "R-F08",
+        f"row {number} has {cells:,} cells; a row holds at most {limit:,} "
+        "(clear the columns beyond the data, formatting included)",
+        row=number,
+    )
+
+
+def _non_blank(rows: Iterable[Sequence[Cell]], limits: FileLimits) -> Iterator[Row]:
+    last_row, width = limits.max_rows + 1, limits.max_cells_per_row
+    for number, cells in enumerate(rows, start=1):
+        if number > last_row:
+            raise _too_many_rows(limits.max_rows)
+        if len(cells) > width:
+            raise _too_wide(number, len(cells), width)
         for cell in cells:  # a plain loop: this runs for every row of every file
             if cell is not None and (not isinstance(cell, str) or cell.strip()):
                 yield number, cells
@@ -103,16 +127,15 @@ def _guarded_csv(rows: Iterator[Row]) -> Iterator[Row]:
             row=last + 1,
         ) from None
     except csv.Error as exc:
-        raise ReadError(
-            "R-F02", f"the file cannot be read as CSV after row {last}: {exc}", row=last + 1
-        ) from None
+        raise csv_failure(exc, last) from None
 
 
 @contextmanager
-def _open_csv(path: Path) -> Iterator[Table]:
+def _open_csv(path: Path, limits: FileLimits) -> Iterator[Table]:
     _check_not_utf16(path)
     with path.open("r", encoding="utf-8-sig", newline="") as handle:
-        rows = _guarded_csv(_non_blank(csv.reader(handle, strict=True)))
+        lines = bounded_lines(handle, max_chars=limits.max_line_chars)
+        rows = _guarded_csv(_non_blank(csv.reader(lines, strict=True), limits))
         header_row, header = _header(
             rows, "the file is empty; the first row must hold the column names"
         )
@@ -122,18 +145,10 @@ def _open_csv(path: Path) -> Iterator[Table]:
 # --- XLSX --------------------------------------------------------------------
 
 
-def _load_workbook(path: Path) -> Any:
-    try:
-        with warnings.catch_warnings():
-            # openpyxl warns about styles and extensions it ignores; they do not matter here.
-            warnings.simplefilter("ignore")
-            return openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged workbook
-        raise ReadError("R-F02", f"the file is not a valid XLSX workbook ({exc})") from None
-
-
 def choose_sheet(names: Sequence[str], wanted: str | None, dataset: str) -> str:
     """The sheet asked for; otherwise a sheet named like the dataset, else the first one."""
+    if not names:
+        raise ReadError("R-F01", "the workbook has no sheets")
     by_lower = {name.strip().lower(): name for name in names}
     if wanted is not None:
         if wanted.strip().lower() in by_lower:
@@ -153,36 +168,52 @@ def _guarded_xlsx(rows: Iterator[Row]) -> Iterator[Row]:
         for row in rows:
             last = row[0]
             yield row
+    except ReadError:
+        raise
     except Exception as exc:  # a damaged sheet fails part-way, with openpyxl's own types
-        raise ReadError(
-            "R-F02", f"the sheet cannot be read after row {last} ({exc})", row=last + 1
-        ) from None
+        failure = workbook_failure(exc, f"while reading the sheet after row {last}")
+        failure.row = last + 1
+        raise failure from None
+
+
+def _worksheet(workbook: Any, name: str) -> Any:
+    worksheet = workbook[name]
+    if not hasattr(worksheet, "iter_rows"):
+        raise ReadError("R-F03", f"the sheet “{name}” is a chart, not a table of rows")
+    # Read each row as far as its last cell, not as far as the sheet's stated size,
+    # which may be wrong (openpyxl would silently cut rows short) or absurdly large.
+    worksheet.reset_dimensions()
+    return worksheet
 
 
 @contextmanager
-def _open_xlsx(path: Path, sheet: str | None, dataset: str) -> Iterator[Table]:
-    workbook = _load_workbook(path)
-    try:
+def _open_xlsx(path: Path, sheet: str | None, dataset: str, limits: FileLimits) -> Iterator[Table]:
+    with open_workbook(path, limits) as workbook:
         name = choose_sheet(workbook.sheetnames, sheet, dataset)
-        worksheet = workbook[name]
-        rows = _guarded_xlsx(_non_blank(worksheet.iter_rows(values_only=True)))
+        worksheet = _worksheet(workbook, name)
+        rows = _guarded_xlsx(_non_blank(worksheet.iter_rows(values_only=True), limits))
         header_row, header = _header(
             rows, f"the sheet “{name}” is empty; its first row must hold the column names", name
         )
         yield Table(sheet=name, header_row=header_row, header=header, rows=rows)
-    finally:
-        workbook.close()
 
 
 @contextmanager
 def open_table(
-    path: Path, *, sheet: str | None = None, dataset: str = "", name: str | None = None
+    path: Path,
+    *,
+    sheet: str | None = None,
+    dataset: str = "",
+    name: str | None = None,
+    limits: FileLimits | None = None,
 ) -> Iterator[Table]:
-    """Open a `.csv` or `.xlsx` file for streaming; raises `ReadError` for R-F01..R-F04.
+    """Open a `.csv` or `.xlsx` file for streaming; raises `ReadError` for R-F01..R-F04, R-F06..R-F08.
 
     The type follows `name` (the file name the user gave, e.g. of an upload
     stored under a temporary path) when given, else the path's own suffix.
+    `limits` default to this deployment's (`file_limits`).
     """
+    limits = limits or file_limits()
     given = Path(name).suffix if name else path.suffix
     suffix = given.lower()
     if suffix not in SUFFIXES:
@@ -197,10 +228,10 @@ def open_table(
             raise ReadError(
                 "R-F03", "the file is a CSV file, which has no sheets; leave out --sheet"
             )
-        with _open_csv(path) as table:
+        with _open_csv(path, limits) as table:
             yield table
     else:
-        with _open_xlsx(path, sheet, dataset) as table:
+        with _open_xlsx(path, sheet, dataset, limits) as table:
             yield table
 
 
@@ -212,11 +243,9 @@ def estimate_rows(path: Path, *, sheet: str | None = None, dataset: str = "") ->
                 return max(
                     sum(chunk.count(b"\n") for chunk in iter(lambda: raw.read(1 << 20), b"")) - 1, 0
                 )
-        workbook = _load_workbook(path)
-        try:
-            rows = workbook[choose_sheet(workbook.sheetnames, sheet, dataset)].max_row
-        finally:
-            workbook.close()
+        with open_workbook(path, file_limits()) as workbook:
+            chosen = workbook[choose_sheet(workbook.sheetnames, sheet, dataset)]
+            rows = getattr(chosen, "max_row", None)  # a chart sheet has none
         return max(rows - 1, 0) if isinstance(rows, int) else None
     except (OSError, ReadError):
         return None

@@ -19,6 +19,7 @@ from safeplan.datasets.schema import Column, Dataset
 from safeplan.imports.values import Cell, InvalidValue, Parser, cell_text, is_blank, parser_for
 
 _VALUE_SHOWN = 60
+_VALUE_KEPT = 200  # of a cell that may be 131,072 characters long (R-F08)
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,8 @@ class Where:
         column: str | None = None,
         value: str | None = None,
     ) -> ImportProblem:
+        if value is not None and len(value) > _VALUE_KEPT:
+            value = value[:_VALUE_KEPT] + "…"
         return ImportProblem(self.file, self.sheet, row, column, value, rule, message)
 
 
