@@ -5,7 +5,9 @@ an existing action updates it, a row without one adds an action, so a file
 exported, edited and imported again round-trips. Themes are separated by
 ``;``; interventions and themes may be given by name or by key. Every problem
 in the file is reported at once (row, column, value, rule, message), and
-nothing is written unless there are none.
+nothing is written unless there are none. Exports are written for a hostile
+reader (`safeplan.tabular.export`: no cell is a formula); reading a CSV file
+back takes away the ``'`` the export put before text such as ``=…``.
 
     outcome = actions_import(path=Path("actions.xlsx"), by=user)
     outcome.problems   # [ImportProblem(row=3, column="due_date", ...)]
@@ -13,14 +15,11 @@ nothing is written unless there are none.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 from django.db import transaction
 
 from safeplan.actions.models import Action
@@ -36,6 +35,7 @@ from safeplan.imports.readers import ReadError, open_table
 from safeplan.imports.validation import ImportProblem, Where
 from safeplan.imports.values import InvalidValue, cell_text, parse_date, parse_int
 from safeplan.plans.selectors import intervention_key, theme_key
+from safeplan.tabular.export import csv_bytes, restore, xlsx_bytes
 
 COLUMNS = (
     "id",
@@ -88,13 +88,9 @@ def actions_export(fmt: str) -> bytes:
     """Every action as ``csv`` or ``xlsx`` bytes, in `COLUMNS` order."""
     rows = [_export_row(a) for a in Action.objects.order_by("intervention_key", "id")]
     if fmt == "csv":
-        text = io.StringIO()
-        writer = csv.writer(text)
-        writer.writerow(COLUMNS)
-        writer.writerows(rows)
-        return text.getvalue().encode("utf-8-sig")
+        return csv_bytes(COLUMNS, rows)
     if fmt == "xlsx":
-        return _xlsx(rows)
+        return xlsx_bytes(SHEET, COLUMNS, rows)
     raise ValueError(f"unknown format {fmt!r}; choose csv or xlsx")
 
 
@@ -112,19 +108,6 @@ def _export_row(action: Action) -> list[Any]:
         action.percent_complete,
         action.status,
     ]
-
-
-def _xlsx(rows: Sequence[Sequence[Any]]) -> bytes:
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = SHEET
-    sheet.append(list(COLUMNS))
-    for row in rows:
-        sheet.append(list(row))
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
 
 
 def actions_import(*, path: Path, by: Any, file_name: str | None = None) -> ActionsImportOutcome:
@@ -162,15 +145,20 @@ def _read(
         existing = {a.pk: a for a in Action.objects.all()}
         rows: list[_Row] = []
         seen: set[int] = set()
+        # In CSV the export put "'" before text such as "=…"; XLSX holds the text as it is.
+        from_csv = Path(file_name or path.name).suffix.lower() == ".csv"
         for number, cells in table.rows:
-            cells_by_name = {
-                name: cells[i] if i < len(cells) else None for i, name in enumerate(header)
-            }
+            cells_by_name = {name: _cell(cells, i, from_csv) for i, name in enumerate(header)}
             row, row_problems = _row(number, cells_by_name, where, keys, existing, seen)
             problems += row_problems
             if row is not None:
                 rows.append(row)
     return rows, problems
+
+
+def _cell(cells: Sequence[Any], index: int, from_csv: bool) -> Any:
+    cell = cells[index] if index < len(cells) else None
+    return restore(cell) if from_csv and isinstance(cell, str) else cell
 
 
 def _header_problems(header: list[str], where: Where) -> list[ImportProblem]:

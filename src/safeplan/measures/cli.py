@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from typing import Any
 
 import click
+
+from safeplan.tabular.export import write_csv
 
 RESULT_COLUMNS = (
     "measure",
@@ -114,10 +115,8 @@ def results(measure: str | None, period: str | None, breakdown: str | None, fmt:
     if fmt == "json":
         click.echo(json.dumps([_json_row(r) for r in selected], indent=1))
         return
-    rows = [_row(r) for r in selected]
-    writer = csv.DictWriter(sys.stdout, fieldnames=RESULT_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
+    rows = ([row.get(c, "") for c in RESULT_COLUMNS] for row in map(_row, selected))
+    write_csv(sys.stdout, RESULT_COLUMNS, rows, lineterminator="\n")
 
 
 def register(group: click.Group) -> None:

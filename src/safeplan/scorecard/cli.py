@@ -8,7 +8,6 @@ Usage mistakes exit 2, data that cannot be used exits 1, both without a tracebac
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import getpass
 import json
@@ -20,6 +19,7 @@ from typing import Any
 import click
 
 from safeplan.measures.cli import format_number
+from safeplan.tabular.export import write_csv
 
 SPC_COLUMNS = (
     "month",
@@ -108,9 +108,9 @@ def _cell(value: object) -> str:
 
 
 def _write_csv(columns: Sequence[str], rows: Iterable[Mapping[str, str]]) -> None:
-    writer = csv.DictWriter(sys.stdout, fieldnames=list(columns), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
+    """Rows by column name to standard output, through the export's neutralising writer."""
+    cells = ([row.get(c, "") for c in columns] for row in rows)
+    write_csv(sys.stdout, columns, cells, lineterminator="\n")
 
 
 # --- scorecard --------------------------------------------------------------------------------

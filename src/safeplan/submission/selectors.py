@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.db.models import QuerySet
 
 from safeplan.jobs.models import Job
 from safeplan.records.models import RECORD_MODELS, ImportBatch
+from safeplan.tabular.export import csv_bytes
 
 PROBLEM_COLUMNS = ("row", "column", "value", "rule", "message")
 RECORDS_SHOWN = 200
@@ -40,13 +39,9 @@ def batch_problems(batch: ImportBatch) -> list[dict[str, Any]]:
 
 
 def batch_problems_csv(batch: ImportBatch) -> bytes:
-    """The validation report as CSV: row, column, value, rule, message."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(PROBLEM_COLUMNS)
-    for problem in batch_problems(batch):
-        writer.writerow(["" if problem.get(c) is None else problem.get(c) for c in PROBLEM_COLUMNS])
-    return out.getvalue().encode("utf-8-sig")
+    """The validation report as CSV: row, column, value, rule, message (no cell a formula)."""
+    rows = ([problem.get(c) for c in PROBLEM_COLUMNS] for problem in batch_problems(batch))
+    return csv_bytes(PROBLEM_COLUMNS, rows)
 
 
 def batch_records(
