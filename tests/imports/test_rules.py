@@ -38,6 +38,7 @@ VALUE_CASES: list[tuple[str, str, list[dict[str, str]], str]] = [
     ("R-V07", "referrals", [referral(referral_id="R" * 65)], "referral_id"),
     ("R-V08", "elearning_completions", [{**GOOD_ROWS["elearning_completions"], "age": "4"}], "age"),
     ("R-V08", "population", [{"year": "2024", "population_0_17": "0"}], "population_0_17"),
+    ("R-V08", "population", [{"year": "2024", "population_0_17": "9" * 30}], "population_0_17"),  # no database holds it
     ("R-V09", "challenges", [{**GOOD_ROWS["challenges"], "outcome": "x" * 201}], "outcome"),
     ("R-V11", "referrals", [referral(referral_date="1899-12-31")], "referral_date"),
     ("R-C01", "cp_plans", [{**GOOD_ROWS["cp_plans"], "end_date": "2024-04-30"}], "end_date"),

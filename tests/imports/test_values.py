@@ -209,6 +209,10 @@ def test_it_rejects_unknown_codes_saying_which_are_allowed(
         ("challenges", "stage", "5", "R-V08"),
         ("population", "population_0_17", "0", "R-V08"),  # must be > 0
         ("population", "year", "1899", "R-V08"),
+        ("population", "population_0_17", "2147483648", "R-V08"),  # past a database integer
+        ("population", "population_0_17", "9" * 30, "R-V08"),
+        ("population", "population_0_17", 2**70, "R-V08"),  # a number cell of a workbook
+        ("population", "population_0_17", 1e300, "R-V08"),
         ("elearning_completions", "setting", "x" * 201, "R-V09"),
     ],
 )

@@ -545,7 +545,7 @@ _RULE_LIST: tuple[Rule, ...] = (
     Rule(
         "R-V08",
         "Number out of range",
-        "Ages are 5–25, escalation stages 1–4, populations greater than 0, years 1900–2100.",
+        "Ages are 5–25, escalation stages 1–4, populations greater than 0, years 1900–2100; no whole number is beyond ±2,147,483,647 (what a database integer holds).",
     ),
     Rule("R-V09", "Text too long", f"Text values are at most {TEXT_MAX_LENGTH} characters."),
     Rule(

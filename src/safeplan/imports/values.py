@@ -22,6 +22,7 @@ from safeplan.datasets.schema import ID_MAX_LENGTH, Column, ColumnType
 Cell = str | int | float | bool | date | datetime | time | None
 Parser = Callable[[Cell], object]
 
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1  # what an integer column holds on every database
 EARLIEST = date(1900, 1, 1)
 LATEST = date(2100, 12, 31)
 _MANGLED_INT = re.compile(r"^(\d+)\.0*$")
@@ -180,17 +181,23 @@ def parse_flag(cell: Cell) -> bool:
 
 
 def parse_int(cell: Cell) -> int:
-    """A whole number; ``12.0`` is read as 12."""
+    """A whole number that a database integer holds; ``12.0`` is read as 12."""
     if isinstance(cell, bool):
         raise InvalidValue("R-V06", "is not a whole number")
     if isinstance(cell, int):
-        return cell
-    if isinstance(cell, float) and cell.is_integer():
-        return int(cell)
-    text = cell_text(cell)
-    if not _WHOLE.match(text):
-        raise InvalidValue("R-V06", "is not a whole number")
-    return int(text.split(".")[0])
+        value = cell
+    elif isinstance(cell, float) and cell.is_integer():
+        value = int(cell)
+    else:
+        text = cell_text(cell)
+        if not _WHOLE.match(text):
+            raise InvalidValue("R-V06", "is not a whole number")
+        value = int(text.split(".")[0])
+    if not INT_MIN <= value <= INT_MAX:
+        raise InvalidValue(
+            "R-V08", f"is out of range; a whole number is from {INT_MIN:,} to {INT_MAX:,}"
+        )
+    return value
 
 
 def _unknown_code_message(text: str, column: Column) -> str:
