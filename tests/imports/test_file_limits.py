@@ -148,3 +148,31 @@ def test_a_workbook_that_understates_its_size_is_read_in_full(tmp_path: Path) ->
             archive.writestr(name, data)
     outcome = run_import("referrals", path)
     assert (outcome.accepted, Referral.objects.get().nfa) == (True, True)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        # UTF-16 without a byte-order mark: every other byte is NUL
+        ("referral_id,child_id,referral_date\n".encode("utf-16-le"), "is it UTF-16 text"),
+        # Windows-1252, as Excel saves "CSV (Comma delimited)"
+        ("referral_id,child_id,referral_date\nR1,Zoë,2024-05-01\n".encode("cp1252"), "not UTF-8"),
+        # a lone surrogate, which no UTF-8 encoder writes
+        ("referral_id\nR\ud800\n".encode("utf-8", "surrogatepass"), "not UTF-8"),
+    ],
+)
+def test_a_csv_file_in_another_encoding_is_a_numbered_problem(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
+    path = tmp_path / "r.csv"
+    path.write_bytes(content)
+    [problem] = run_import("referrals", path).problems
+    assert (problem.rule, message in problem.message) == ("R-F02", True)
+
+
+def test_a_workbook_saved_under_a_csv_name_is_a_numbered_problem(tmp_path: Path) -> None:
+    workbook = write_xlsx(tmp_path / "r.xlsx", HEADER, _rows(2))
+    path = tmp_path / "r.csv"
+    path.write_bytes(workbook.read_bytes())
+    [problem] = run_import("referrals", path).problems
+    assert problem.rule == "R-F02"

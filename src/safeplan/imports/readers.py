@@ -114,7 +114,8 @@ def _guarded_csv(rows: Iterator[Row]) -> Iterator[Row]:
             if "\x00" in "".join(row[1]):  # type: ignore[arg-type]  # CSV cells are text
                 raise ReadError(
                     "R-F02",
-                    f"the file holds a NUL byte in row {row[0]}; it is not a CSV text file",
+                    f"the file holds a NUL byte in row {row[0]}; it is not a CSV text file "
+                    "(is it UTF-16 text, or a workbook saved under a .csv name?)",
                     row=row[0],
                 )
             last = row[0]
