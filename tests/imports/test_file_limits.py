@@ -8,11 +8,9 @@ import` or `safeplan spc --series`: every XLSX file is opened by
 
 from __future__ import annotations
 
-import tracemalloc
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pytest
 from click.testing import CliRunner
 from django.conf import LazySettings
@@ -20,24 +18,11 @@ from django.conf import LazySettings
 from safeplan.cli import main
 from safeplan.records.models import RECORD_MODELS, ImportBatch
 from tests.imports.conftest import rules_of, run_import, write_csv, write_xlsx
-from tests.tabular.zips import MB, shared_strings_bomb
+from tests.tabular.zips import MB, peak_memory
 
 pytestmark = pytest.mark.django_db
 HEADER = ["referral_id", "child_id", "referral_date"]
 Referral = RECORD_MODELS["referrals"]
-
-
-@pytest.fixture(scope="module")
-def bomb(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return shared_strings_bomb(tmp_path_factory.mktemp("bomb") / "bomb.xlsx")
-
-
-@pytest.fixture
-def load_calls(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
-    calls: list[Any] = []
-    real = openpyxl.load_workbook
-    monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: calls.append(a) or real(*a, **k))
-    return calls
 
 
 def _rows(n: int) -> list[list[str]]:
@@ -45,14 +30,9 @@ def _rows(n: int) -> list[list[str]]:
 
 
 def test_an_import_refuses_a_bomb_naming_the_file_and_rule_without_inflating_it(
-    bomb: Path, load_calls: list[Any]
+    xlsx_bomb: Path, openpyxl_loads: list[Any]
 ) -> None:
-    tracemalloc.start()
-    try:
-        outcome = run_import("referrals", bomb)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    outcome, peak = peak_memory(lambda: run_import("referrals", xlsx_bomb))
     [problem] = outcome.problems
     assert (problem.file, problem.rule, outcome.batch.status) == (
         "bomb.xlsx",
@@ -60,7 +40,7 @@ def test_an_import_refuses_a_bomb_naming_the_file_and_rule_without_inflating_it(
         ImportBatch.Status.REJECTED,
     )
     assert "“xl/sharedStrings.xml” inflates to 2,048 MB" in problem.message
-    assert load_calls == []
+    assert openpyxl_loads == []
     assert peak < 16 * MB
 
 
@@ -74,14 +54,14 @@ def test_an_import_refuses_a_bomb_naming_the_file_and_rule_without_inflating_it(
     ],
 )
 def test_every_command_that_reads_a_workbook_refuses_a_bomb(
-    bomb: Path, load_calls: list[Any], args: list[str], expected: str
+    xlsx_bomb: Path, openpyxl_loads: list[Any], args: list[str], expected: str
 ) -> None:
-    argv = [a.format(bomb) for a in args] if "{}" in args else [*args, str(bomb)]
+    argv = [a.format(xlsx_bomb) for a in args] if "{}" in args else [*args, str(xlsx_bomb)]
     result = CliRunner().invoke(main, argv)
     assert result.exit_code == 1, result.output
     assert expected in result.output
     assert "Traceback" not in result.output
-    assert load_calls == []
+    assert openpyxl_loads == []
 
 
 @pytest.mark.parametrize("suffix", ["csv", "xlsx"])

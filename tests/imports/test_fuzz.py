@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import itertools
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from benchmarks.fuzz import Verdict, check_command, check_import
 from benchmarks.malformed import fuzz_file, mutated_table
+from django.db.models import Model
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from safeplan.actions.files import COLUMNS as ACTION_COLUMNS
 from safeplan.actions.files import RULES as ACTION_RULES
 from safeplan.actions.files import actions_import
 from safeplan.actions.models import Action
@@ -90,37 +91,47 @@ COMPARATOR = {"measure": "M3", "period": "2018-19", "comparator": "England", "va
               "lower": "58", "upper": "65"}  # fmt: skip
 
 
-@EXAMPLES
-@given(rng=st.randoms(use_true_random=False), rows=st.integers(1, 10))
-def test_an_actions_file_is_imported_whole_or_rejected_with_numbered_problems(
-    rng: random.Random, rows: int, tmp_path: Path, default_plan: None
-) -> None:
-    valid = [{**ACTION, "title": f"Action {n}"} for n in range(rows)]
-    file = mutated_table("actions", list(ACTION_COLUMNS), valid, rng)
-    path = file.write(tmp_path / f"actions-{next(_names)}.{file.fmt}")
-    before = Action.objects.count()
+def _actions(path: Path) -> tuple[bool, set[str]]:
     outcome = actions_import(path=path, by=None)
-    if outcome.accepted:
-        assert Action.objects.count() == before + outcome.created
-    else:
-        assert Action.objects.count() == before  # nothing from a rejected file
-        assert {p.rule for p in outcome.problems} <= set(ACTION_RULES)
+    return outcome.accepted, {p.rule for p in outcome.problems}
 
 
+def _comparators(path: Path) -> tuple[bool, set[str]]:
+    outcome = benchmarks_import(path=path, by="fuzz")
+    return outcome.accepted, {p.rule for p in outcome.problems}
+
+
+# name, a valid row, the column made unique per row, the import, what it stores, its rules
+OTHER_IMPORTERS = [
+    ("actions", ACTION, "title", _actions, Action, set(ACTION_RULES)),
+    ("benchmarks", COMPARATOR, "comparator", _comparators, Benchmark,
+     {f"B0{n}" for n in range(1, 10)} | set(RULES)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "row", "unique", "load", "model", "rules"), OTHER_IMPORTERS)
 @EXAMPLES
 @given(rng=st.randoms(use_true_random=False), rows=st.integers(1, 10))
-def test_a_comparator_file_is_imported_whole_or_rejected_with_numbered_problems(
-    rng: random.Random, rows: int, tmp_path: Path, db: None
+def test_the_other_importers_take_a_file_whole_or_reject_it_with_numbered_problems(
+    name: str,
+    row: dict[str, str],
+    unique: str,
+    load: Callable[[Path], tuple[bool, set[str]]],
+    model: type[Model],
+    rules: set[str],
+    rng: random.Random,
+    rows: int,
+    tmp_path: Path,
+    default_plan: None,
 ) -> None:
-    valid = [{**COMPARATOR, "comparator": f"Neighbour {n}"} for n in range(rows)]
-    file = mutated_table("benchmarks", list(COMPARATOR), valid, rng)
-    path = file.write(tmp_path / f"benchmarks-{next(_names)}.{file.fmt}")
-    before = Benchmark.objects.count()
-    outcome = benchmarks_import(path=path, by="fuzz")
-    if outcome.accepted:
-        assert outcome.batch is not None
-        assert Benchmark.objects.count() - before <= outcome.batch.rows
+    valid = [{**row, unique: f"{row[unique]} {n}"} for n in range(rows)]
+    file = mutated_table(name, list(row), valid, rng)
+    path = file.write(tmp_path / f"{name}-{next(_names)}.{file.fmt}")
+    before = model._default_manager.count()
+    accepted, cited = load(path)
+    if accepted:
+        assert 0 <= model._default_manager.count() - before <= rows
     else:
-        assert Benchmark.objects.count() == before
-        rules = {p.rule for p in outcome.problems}
-        assert rules <= {f"B0{n}" for n in range(1, 10)} | set(RULES)
+        assert model._default_manager.count() == before  # nothing from a rejected file
+        assert cited
+        assert cited <= rules

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tracemalloc
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -18,57 +17,38 @@ from tests.tabular.zips import (
     MB,
     deflate,
     entity_bomb,
+    peak_memory,
     repeated,
-    shared_strings_bomb,
     understated_member,
     workbook_members,
     write_zip,
 )
 
 
-@pytest.fixture(scope="module")
-def bomb(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return shared_strings_bomb(tmp_path_factory.mktemp("bomb") / "referrals.xlsx")
+def _opened(path: Path) -> None:
+    with open_workbook(path):
+        pass
 
 
-@pytest.fixture
-def load_calls(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    """Every path openpyxl was asked to load (the real loader still runs)."""
-    calls: list[Path] = []
-    real = openpyxl.load_workbook
-
-    def spy(path: Any, *args: Any, **kwargs: Any) -> Any:
-        calls.append(Path(path))
-        return real(path, *args, **kwargs)
-
-    monkeypatch.setattr(openpyxl, "load_workbook", spy)
-    return calls
-
-
-def test_the_bomb_is_a_small_valid_zip_that_inflates_to_gigabytes(bomb: Path) -> None:
-    with zipfile.ZipFile(bomb) as archive:
+def test_the_bomb_is_a_small_valid_zip_that_inflates_to_gigabytes(xlsx_bomb: Path) -> None:
+    with zipfile.ZipFile(xlsx_bomb) as archive:
         member = archive.getinfo("xl/sharedStrings.xml")
         with archive.open(member) as stream:
             start = stream.read(MB)  # the real content, inflated for its first megabyte only
-    assert bomb.stat().st_size < 3 * MB
+    assert xlsx_bomb.stat().st_size < 3 * MB
     assert member.file_size > 2000 * MB
     assert start.endswith(b"<si><t>" + b"A" * (MB - start.index(b"<si><t>") - 7))
 
 
 def test_a_bomb_is_refused_before_openpyxl_opens_it_in_little_memory(
-    bomb: Path, load_calls: list[Path]
+    xlsx_bomb: Path, openpyxl_loads: list[Any]
 ) -> None:
-    tracemalloc.start()
-    try:
-        with pytest.raises(ReadError) as refused, open_workbook(bomb):
-            pass
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    assert load_calls == []
+    refused, peak = peak_memory(lambda: _opened(xlsx_bomb))
+    assert isinstance(refused, ReadError)
+    assert openpyxl_loads == []
     assert peak < 5 * MB
-    assert refused.value.rule == "R-F06"
-    assert "“xl/sharedStrings.xml” inflates to 2,048 MB; at most 1,024 MB" in str(refused.value)
+    assert refused.rule == "R-F06"
+    assert "“xl/sharedStrings.xml” inflates to 2,048 MB; at most 1,024 MB" in str(refused)
 
 
 @pytest.mark.parametrize(
@@ -109,16 +89,10 @@ def test_an_ordinary_workbook_passes_every_default_limit(tmp_path: Path) -> None
 
 
 def test_a_member_that_inflates_beyond_its_stated_size_is_cut_off_there(tmp_path: Path) -> None:
-    path = understated_member(tmp_path / "liar.xlsx", inflated_mb=64)
-    tracemalloc.start()
-    try:
-        with pytest.raises(ReadError) as refused, open_workbook(path):
-            pass
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    assert refused.value.rule == "R-F02"
-    assert "CRC" in refused.value.message  # zipfile stopped at the stated megabyte
+    refused, peak = peak_memory(lambda: _opened(understated_member(tmp_path / "liar.xlsx")))
+    assert isinstance(refused, ReadError)
+    assert refused.rule == "R-F02"
+    assert "CRC" in refused.message  # zipfile stopped at the stated megabyte
     assert peak < 16 * MB
 
 

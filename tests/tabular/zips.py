@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import io
 import struct
+import tracemalloc
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 
@@ -28,6 +31,19 @@ _SST_HEAD = (
     b'spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>'
 )
 _SST_TAIL = b"</t></si></sst>"
+
+
+def peak_memory(action: Callable[[], Any]) -> tuple[Any, int]:
+    """What `action` returns, or the exception it raised, and the most memory it held in bytes."""
+    tracemalloc.start()
+    try:
+        try:
+            result: Any = action()
+        except Exception as exc:
+            result = exc
+        return result, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
 
 
 @dataclass(frozen=True)
