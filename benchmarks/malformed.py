@@ -198,8 +198,7 @@ def rng_blank(rng: Rng) -> Cell:
 
 
 def _long(rng: Rng) -> str:
-    # Past the csv module's 131,072 characters the whole file is refused (R-F08): now and then.
-    length = rng.choice([65, 201, 1_000, 10_000, 32_767, 140_000 if rng.random() < 0.1 else 300])
+    length = rng.choice([65, 201, 1_000, 10_000, 32_767])  # 32,767: the most an Excel cell holds
     return rng.choice(string.ascii_letters) * length
 
 
@@ -208,9 +207,13 @@ def _random_text(rng: Rng) -> str:
     return "".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 30)))
 
 
-def _unencodable(rng: Rng) -> str:
-    # A NUL, or a lone surrogate (no UTF-8 encodes it): a CSV file holding either is unreadable.
-    return rng.choice(["a\x00b", "\x00", "x\ud800y"])
+def _file_killer(rng: Rng) -> str:
+    """A cell that makes the whole file unreadable: once in a while, not in every row.
+
+    A NUL or a lone surrogate (no UTF-8 encodes it) in CSV, or a cell past the
+    csv module's 131,072 characters.
+    """
+    return rng.choice(["a\x00b", "x\ud800y", "z" * 140_000])
 
 
 def _duplicate_key(
@@ -232,17 +235,30 @@ MUTATIONS: dict[str, Callable[[Rng], Cell]] = {
     "random text": _random_text,
     "xlsx type": lambda rng: rng.choice(XLSX_VALUES),
 }
-RARE_MUTATIONS: dict[str, Callable[[Rng], Cell]] = {"unencodable": _unencodable}
+
+
+def _wrong_for(column: Column, rng: Rng) -> Cell:
+    """A value this column refuses: text accepts almost anything, except length or a blank."""
+    if column.type in (ColumnType.ID, ColumnType.TEXT):
+        too_long = rng.choice(string.ascii_letters) * (
+            (column.max_length or 200) + rng.choice([1, 50])
+        )
+        return rng_blank(rng) if column.required and rng.random() < 0.3 else too_long
+    names = [n for n in MUTATIONS if n != "blank" or column.required]
+    return MUTATIONS[rng.choice(names)](rng)
 
 
 def _mutate(row: dict[str, Cell], dataset: Dataset, rows: list[dict[str, Cell]], rng: Rng) -> None:
+    """Give the row one to three malformed values (mostly ones its columns refuse), or a key used."""
     for _ in range(rng.choice([1, 1, 1, 2, 3])):
         if rng.random() < 0.05:
             _duplicate_key(rows, dataset, row, rng)
             continue
         column = rng.choice(dataset.columns)
-        table = RARE_MUTATIONS if rng.random() < 0.002 else MUTATIONS
-        row[column.name] = table[rng.choice(list(table))](rng)
+        if rng.random() < 0.7:
+            row[column.name] = _wrong_for(column, rng)
+        else:  # anything odd, which some columns accept (formula-looking text is valid text)
+            row[column.name] = MUTATIONS[rng.choice(list(MUTATIONS))](rng)
 
 
 # --- headers and whole files ---------------------------------------------------------------------
@@ -412,6 +428,9 @@ def fuzz_file(
             _mutate(record, ds, records, rng)
             malformed += 1
         records.append(record)
+    if records and rng.random() < 0.05:
+        record = rng.choice(records)
+        record[rng.choice(ds.column_names)] = _file_killer(rng)
     names, header_damage = _header(ds, rng)
     only_data = header_damage == "header only data"
     order = list(ds.column_names) if only_data else names
