@@ -15,17 +15,29 @@ Environment variables:
   then read from ``X-Forwarded-For``); default 0.
 - ``SAFEPLAN_PSEUDONYMISE_KEY``: when set, child and learner ids are stored as keyed hashes.
 - ``SAFEPLAN_LOCALITIES``: comma separated list of the area's localities (optional).
+- ``SAFEPLAN_TASKS_BACKEND``, ``SAFEPLAN_CELERY_BROKER_URL``, ``SAFEPLAN_SERVE_WORKER``,
+  ``SAFEPLAN_IMPORT_MEMORY_MB``, ``SAFEPLAN_IMPORT_TIME_LIMIT_MINUTES``: background
+  tasks (see below and docs/background-tasks.md).
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import tempfile
 from pathlib import Path
 
 import dj_database_url
 
-from safeplan.config import ConfigurationError, env_bool, env_int, env_list, env_str, mode
+from safeplan.config import (
+    ConfigurationError,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_str,
+    mode,
+)
 
 BASE_DIR = Path(__file__).resolve().parent
 MODE = mode()
@@ -60,11 +72,33 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 PSEUDONYMISE_KEY = env_str("SAFEPLAN_PSEUDONYMISE_KEY", default="") or None
 LOCALITIES = env_list("SAFEPLAN_LOCALITIES", default=[])
 
-# Agency uploads (safeplan.submission) and the database-backed job queue (safeplan.jobs).
+# Agency uploads (safeplan.submission) and background tasks (safeplan.jobs, on django-tasks).
 UPLOAD_DIR = Path(env_str("SAFEPLAN_UPLOAD_DIR", default=str(Path("var") / "uploads")))
 BACKGROUND_IMPORT_BYTES = env_int("SAFEPLAN_BACKGROUND_IMPORT_BYTES", default=5 * 1024 * 1024)
-JOBS_THREAD = env_bool("SAFEPLAN_JOBS_THREAD", default=MODE != "test")
-JOBS_STALE_MINUTES = env_int("SAFEPLAN_JOBS_STALE_MINUTES", default=30)
+# A background import runs in a child process limited to this much address space
+# (RLIMIT_AS), and is stopped after this long; 0 switches either limit off.
+IMPORT_MEMORY_MB = env_int("SAFEPLAN_IMPORT_MEMORY_MB", default=2048)
+IMPORT_TIME_LIMIT_MINUTES = env_int("SAFEPLAN_IMPORT_TIME_LIMIT_MINUTES", default=120)
+# `safeplan serve` starts a task worker beside the web server (demo: one command runs all).
+SERVE_WORKER = env_bool("SAFEPLAN_SERVE_WORKER", default=MODE == "demo")
+TASKS_BACKEND = env_choice(
+    "SAFEPLAN_TASKS_BACKEND", choices=("database", "celery"), default="database"
+)
+TASK_APPS = ["django_tasks", "django_tasks_db"]
+if TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+else:
+    # Deployments that already run Celery: the same tasks, sent to its broker and run by
+    # `celery -A django_tasks_fennel.app worker` (docs/background-tasks.md).
+    if importlib.util.find_spec("django_tasks_fennel") is None:
+        raise ConfigurationError(
+            "SAFEPLAN_TASKS_BACKEND=celery needs the celery extra: pip install 'safeplan[celery]'"
+        )
+    TASKS = {"default": {"BACKEND": "django_tasks_fennel.CeleryBackend", "QUEUES": ["default"]}}
+    TASK_APPS = ["django_tasks", "django_tasks_fennel"]
+    CELERY_BROKER_URL = env_str("SAFEPLAN_CELERY_BROKER_URL")
+    CELERY_RESULT_BACKEND = env_str("SAFEPLAN_CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)
+    CELERY_TASK_ACKS_LATE = False  # a task is delivered once; a worker that dies does not rerun it
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -83,6 +117,7 @@ INSTALLED_APPS = [
     "safeplan.web",
     "safeplan.actions",
     "safeplan.jobs",
+    *TASK_APPS,
     "safeplan.submission",
     "safeplan.audit",
 ]
