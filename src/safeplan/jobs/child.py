@@ -62,7 +62,7 @@ class ImportSpec:
     user_id: int | None
     submitted_by: str
     memory_mb: int
-    time_limit_minutes: int
+    time_limit_minutes: float
 
     def as_json(self) -> str:
         return json.dumps(self.__dict__)
@@ -135,7 +135,7 @@ class _Timer(threading.Timer):
     fired = False
 
 
-def _time_limit(child: subprocess.Popen[str], minutes: int) -> _Timer | None:
+def _time_limit(child: subprocess.Popen[str], minutes: float) -> _Timer | None:
     if minutes <= 0:
         return None
 
@@ -154,7 +154,7 @@ def _why(code: int, messages: _Messages, spec: ImportSpec, *, timed_out: bool) -
     after = f" after {messages.rows:,} rows" if messages.rows else ""
     if timed_out:
         return (
-            f"the import took longer than the {spec.time_limit_minutes}-minute limit and was "
+            f"the import took longer than the {spec.time_limit_minutes:g}-minute limit and was "
             f"stopped{after}; nothing from the file was imported"
         )
     if code == EXIT_MEMORY:
