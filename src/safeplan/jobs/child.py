@@ -102,7 +102,9 @@ def import_in_child(spec: ImportSpec, *, on_progress: Callable[[int], None]) -> 
     if messages.result is not None and code == 0:
         return messages.result
     if errors:
-        logger.error("import child for %s ended with %s:\n%s", spec.file_name, code, "".join(errors))
+        logger.error(
+            "import child for %s ended with %s:\n%s", spec.file_name, code, "".join(errors)
+        )
     raise ChildFailed(_why(code, messages, spec, timed_out=timer is not None and timer.fired))
 
 
