@@ -94,6 +94,9 @@ def import_in_child(spec: ImportSpec, *, on_progress: Callable[[int], None]) -> 
                 messages.read(line, on_progress)
         except BrokenPipeError:  # the child died before reading what to import
             pass
+        except BaseException:  # the worker is stopping, or could not record progress
+            child.kill()
+            raise
         finally:
             code = child.wait()
             if timer is not None:
