@@ -14,7 +14,6 @@ import http.cookiejar
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -28,17 +27,12 @@ from pathlib import Path
 
 import pytest
 
+from safeplan.web.liveserver import free_port
 from tests.imports.conftest import GOOD_ROWS
 
 HANG = 60  # seconds: gunicorn kills a stuck worker after 30, so a hang shows long before this
 BUILD = 600  # seconds to build and start serving the small county
 NOTICE = "These figures may be out of date"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class Demo:
@@ -119,7 +113,7 @@ def _threads(pid: int) -> int:
 
 @pytest.fixture
 def demo(tmp_path: Path) -> Iterator[Demo]:
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "SAFEPLAN_MODE": "demo",
            "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}"}  # fmt: skip
     env.pop("DJANGO_SETTINGS_MODULE", None)

@@ -73,12 +73,17 @@ def _task_worker(wanted: bool) -> Iterator[None]:
     try:
         yield
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
+        process_stop(worker, timeout=30)
+
+
+def process_stop(process: subprocess.Popen[Any], *, timeout: float) -> None:
+    """SIGTERM, then SIGKILL if the process has not ended within `timeout` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def server_run(*, host: str = "127.0.0.1", port: int = 8000, workers: int | None = None) -> None:
