@@ -6,7 +6,7 @@ import importlib
 import os
 import sys
 
-MODULES = ("benchmarks.imports", "benchmarks.measures", "benchmarks.pages")
+MODULES = ("benchmarks.imports", "benchmarks.measures", "benchmarks.pages", "benchmarks.returns")
 
 
 def main() -> int:
