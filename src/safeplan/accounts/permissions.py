@@ -14,7 +14,12 @@ other people hold it for one object:
   Intervention, or anything with ``intervention_key`` (an action).
 
 Child-level records (``records.view``, ``batch.contents``) are for analysts
-and administrators only. Signed-out users, switched-off users and users with
+and administrators only.
+
+A writing service asks ``actor_may(actor, "<name>", obj)`` about whoever acts:
+a user is asked the table; the command line (an operator's name) and safeplan
+itself hold every permission, as the operator holds the database anyway (ADR
+0020). A bulk path (a file import) asks once per row. Signed-out users, switched-off users and users with
 no role hold nothing. A superuser counts as an administrator (roles.py).
 
     >>> has_permission(request.user, "records.view")  # doctest: +SKIP
@@ -39,6 +44,7 @@ __all__ = [
     "AGENCY_DATASETS",
     "PERMISSIONS",
     "Permission",
+    "actor_may",
     "agency_datasets",
     "has_permission",
     "owned_interventions",
@@ -148,6 +154,24 @@ def has_permission(
     if not subject.roles.isdisjoint(permission.roles):
         return True
     return permission.rule is not None and permission.rule(subject, obj)
+
+
+def actor_may(actor: object, perm: str, obj: object = None) -> bool:
+    """Whether whoever acts in a service holds ``perm`` (for ``obj``).
+
+    A user (signed in or not) holds what ``has_permission`` says; a name (the
+    command line's operator, ``"safeplan demo"``) or None (safeplan itself)
+    holds every permission: they act with the database's own credentials.
+
+    >>> actor_may("ana (command line)", "user.manage")
+    True
+    """
+    PERMISSIONS[perm]  # a misspelt name fails for every actor
+    if actor is None or isinstance(actor, str):
+        return True
+    if not isinstance(actor, AbstractBaseUser | AnonymousUser):
+        return False  # anything else is nobody: closed, not open
+    return has_permission(actor, perm, obj)
 
 
 def agency_datasets(agency: str) -> frozenset[str]:
