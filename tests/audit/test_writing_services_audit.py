@@ -87,7 +87,11 @@ def _upload() -> object:
     )
     upload = SimpleUploadedFile("challenges.csv", CHALLENGES.encode())
     return submission.submission_receive(
-        user=user, dataset="challenges", source="challenges", covers=None, upload=upload
+        user=user,
+        dataset="challenges",
+        source="police",
+        covers=None,
+        upload=upload,  # its own agency source
     )
 
 

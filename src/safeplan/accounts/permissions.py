@@ -7,8 +7,10 @@ permission, the roles that always hold it, and the rule (if any) by which
 other people hold it for one object:
 
 - ``submission.upload``: an agency submitter, for the datasets of their own
-  agency (``AGENCY_DATASETS``); ``obj`` is a dataset name or a batch.
-- ``batch.view``: an agency submitter, for batches of their agency's datasets.
+  agency (``AGENCY_DATASETS``), under their agency's own source
+  (``agency_source``); ``obj`` is a dataset name, an ``Upload`` or a batch.
+- ``batch.view``: an agency submitter, for their agency's batches (its
+  datasets, its source: ``challenges`` is sent by several agencies).
 - ``action.update`` / ``action.create``: an action owner, for the interventions
   they own (``InterventionOwner``); ``obj`` is an intervention key, an
   Intervention, or anything with ``intervention_key`` (an action).
@@ -37,6 +39,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.utils.text import slugify
 
 from safeplan.accounts.roles import Role, user_roles
 
@@ -44,8 +47,10 @@ __all__ = [
     "AGENCY_DATASETS",
     "PERMISSIONS",
     "Permission",
+    "Upload",
     "actor_may",
     "agency_datasets",
+    "agency_source",
     "has_permission",
     "owned_interventions",
     "permission_required",
@@ -99,6 +104,14 @@ Rule = Callable[[Subject, object], bool]
 
 
 @dataclass(frozen=True)
+class Upload:
+    """What an upload would write: a dataset, under an import source."""
+
+    dataset: str
+    source: str
+
+
+@dataclass(frozen=True)
 class Permission:
     description: str
     roles: frozenset[Role]  # these roles hold it for every object
@@ -109,8 +122,12 @@ def _own_agency_dataset(subject: Subject, obj: object) -> bool:
     if Role.AGENCY_SUBMITTER not in subject.roles:
         return False
     datasets = agency_datasets(subject.agency)
-    dataset = obj if isinstance(obj, str) else getattr(obj, "dataset", None)
-    return bool(datasets) if obj is None else dataset in datasets
+    if obj is None:
+        return bool(datasets)
+    if isinstance(obj, str):
+        return obj in datasets
+    source = getattr(obj, "source", None)  # an Upload or a batch: the agency's own source only
+    return getattr(obj, "dataset", None) in datasets and source == agency_source(subject.agency)
 
 
 def _owns_intervention(subject: Subject, obj: object) -> bool:
@@ -188,6 +205,15 @@ def agency_datasets(agency: str) -> frozenset[str]:
         if word in name:
             return AGENCY_DATASETS[key]
     return frozenset()
+
+
+def agency_source(agency: str) -> str:
+    """The import source of an agency's uploads: its name as a slug ("" for none).
+
+    >>> agency_source("Durham Constabulary")
+    'durham-constabulary'
+    """
+    return slugify(agency)
 
 
 def owned_interventions(user: AbstractBaseUser | AnonymousUser) -> frozenset[str]:

@@ -37,9 +37,12 @@ def import_(path: Path, as_user: str | None) -> None:
     from safeplan.actions.files import actions_import
     from safeplan.audit.services import cli_actor
 
-    by = cli_actor() if as_user is None else user_get(as_user)
-    if by is None or (as_user is not None and not by.is_active):
-        raise click.BadParameter(f"there is no active user called {as_user!r}", param_hint="--as")
+    by: object = cli_actor()
+    if as_user is not None:
+        by = user_get(as_user)
+        if by is None or not by.is_active:
+            message = f"there is no active user called {as_user!r}"
+            raise click.BadParameter(message, param_hint="--as")
     outcome = actions_import(path=path, by=by)
     for problem in outcome.problems:
         click.echo(problem.located(), err=True)
