@@ -125,6 +125,9 @@ WRITERS: dict[str, Writer] = {
         "user.unlock", lambda _: accounts.user_unlock(username="jo", actor="admin"),
         setup=lambda _: _user()),
     "demo_users_create": Writer("user.create", lambda _: accounts.demo_users_create()),
+    "demo_users_deactivate": Writer(
+        "user.deactivate", lambda _: accounts.demo_users_deactivate(actor="admin"),
+        before=True, setup=lambda _: accounts.demo_users_create()),
     "plan_load": Writer(
         "plan.load",
         lambda _: plans.plan_load(text=_targets("M3", "value = 70\nfrom = 2018-04-01"),

@@ -18,6 +18,7 @@ from django.db import transaction
 from safeplan.accounts.models import InterventionOwner, Profile
 from safeplan.accounts.permissions import actor_may
 from safeplan.accounts.roles import Role
+from safeplan.accounts.selectors import DEMO_USERNAMES, demo_users_active
 from safeplan.audit.services import Actor, audit_record
 
 
@@ -64,6 +65,7 @@ def user_create(
     username = username.strip()
     agency = (agency or "").strip()
     _user_check(username=username, role=role, agency=agency)
+    _demo_refused(username)
     user = User(username=username)
     try:
         validate_password(password, user)
@@ -190,6 +192,8 @@ def user_active_set(*, username: str, active: bool, actor: Actor = None) -> User
     user = _user_get(username)
     if _is_self(actor, user) and not active:
         raise UserError("You cannot switch yourself off.")
+    if active:
+        _demo_refused(user.username)
     before = _user_state(user)
     user.is_active = active
     user.save(update_fields=["is_active"])
@@ -220,6 +224,30 @@ def user_unlock(*, username: str, actor: Actor = None) -> int:
         after={"failures_cleared": cleared},
     )
     return cleared
+
+
+def _demo_refused(username: str) -> None:
+    """In production no demo account may sign in: its password is published."""
+    if settings.MODE == "production" and username.lower() in DEMO_USERNAMES:
+        raise UserError(
+            f"{username} is a demo account with a published password; "
+            "it cannot sign in in production.",
+            field="username",
+        )
+
+
+@transaction.atomic
+def demo_users_deactivate(*, actor: Actor = None) -> list[str]:
+    """Switch off every demo account that can still sign in; returns their usernames.
+
+    The fix for a production start-up refused because a database that once
+    served the demo still holds them (``safeplan user deactivate-demo``).
+    Switched off rather than deleted: what they did stays in the audit trail.
+    """
+    names = demo_users_active()
+    for name in names:
+        user_active_set(username=name, active=False, actor=actor)
+    return names
 
 
 def _user_get(username: str) -> User:
