@@ -10,7 +10,9 @@ Environment variables:
 - ``CSRF_TRUSTED_ORIGINS``: comma separated origins (``https://plan.example.org``); default none.
 - ``SAFEPLAN_SSL_REDIRECT``, ``SAFEPLAN_HSTS_SECONDS``, ``SAFEPLAN_HSTS_PRELOAD``,
   ``SAFEPLAN_BEHIND_TLS_PROXY``: HTTPS settings, used in production only (see below).
-- ``SAFEPLAN_LOGIN_FAILURE_LIMIT``: failed sign-ins before a lock-out; default 5.
+- ``SAFEPLAN_LOGIN_FAILURE_LIMIT``: failed sign-ins for one username from one address before
+  a pause; default 5. ``SAFEPLAN_LOGIN_FAILURE_LIMIT_PER_USERNAME`` (from any address; 10)
+  and ``SAFEPLAN_LOGIN_FAILURE_LIMIT_PER_ADDRESS`` (for any usernames; 20) likewise.
 - ``SAFEPLAN_PROXY_COUNT``: reverse proxies in front of safeplan (the client's address is
   then read from ``X-Forwarded-For``); default 0.
 - ``SAFEPLAN_PSEUDONYMISE_KEY``: when set, child and learner ids are stored as keyed hashes.
@@ -25,7 +27,15 @@ from pathlib import Path
 
 import dj_database_url
 
-from safeplan.config import ConfigurationError, env_bool, env_int, env_list, env_str, mode
+from safeplan.config import (
+    ConfigurationError,
+    env_bool,
+    env_int,
+    env_list,
+    env_positive_int,
+    env_str,
+    mode,
+)
 
 BASE_DIR = Path(__file__).resolve().parent
 MODE = mode()
@@ -161,12 +171,23 @@ AUTH_PASSWORD_VALIDATORS = [
 if MODE == "test":
     # Hashing at full strength would make the suite crawl; test users are throwaway.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-# django-axes: lock a username from one address after repeated failures, so
-# that nobody can lock a colleague out from elsewhere.
-AXES_FAILURE_LIMIT = env_int("SAFEPLAN_LOGIN_FAILURE_LIMIT", default=5)
+# django-axes pauses sign-in when, within the cool-off, failures reach a limit
+# for one username from one address, for one username from anywhere, or for
+# one address across usernames (password spraying): each count has its own
+# limit (safeplan.accounts.throttle). The per-username limit is higher than
+# the per-(username, address) one so that locking a colleague out from
+# elsewhere takes more than a few tries; the per-address one is higher still,
+# as an office may share one address.
+AXES_FAILURE_LIMIT = env_positive_int("SAFEPLAN_LOGIN_FAILURE_LIMIT", default=5)
+SAFEPLAN_THROTTLE_LIMITS = [
+    (["username", "ip_address"], AXES_FAILURE_LIMIT),
+    ("username", env_positive_int("SAFEPLAN_LOGIN_FAILURE_LIMIT_PER_USERNAME", default=10)),
+    ("ip_address", env_positive_int("SAFEPLAN_LOGIN_FAILURE_LIMIT_PER_ADDRESS", default=20)),
+]
+AXES_LOCKOUT_PARAMETERS = [parameter for parameter, _ in SAFEPLAN_THROTTLE_LIMITS]
+AXES_HANDLER = "safeplan.accounts.throttle.ThrottleHandler"
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+AXES_RESET_ON_SUCCESS = True  # the failures of the username that signed in (throttle.py)
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 # Behind reverse proxies, the client address comes from X-Forwarded-For.
 SAFEPLAN_PROXY_COUNT = env_int("SAFEPLAN_PROXY_COUNT", default=0)
