@@ -31,6 +31,11 @@ def _post(client: Client, username: str, password: str, address: str) -> int:
     return int(response.status_code)
 
 
+def _spray(client: Client, address: str, usernames: int) -> list[int]:
+    """One wrong password tried once against each of `usernames` made-up usernames."""
+    return [_post(client, f"guess-{n}", "Winter2024!", address) for n in range(usernames)]
+
+
 def test_the_limits_are_ordered_as_documented() -> None:
     # pair < username < address: a colleague is hard to lock out, an office shares an address
     assert (PER_PAIR, PER_USERNAME, PER_ADDRESS) == (5, 10, 20)
@@ -42,10 +47,9 @@ def test_one_address_spraying_many_usernames_is_paused_for_every_username(
 ) -> None:
     colleague = make_user(Role.ANALYST)
     sprayer = "198.51.100.9"
-    # one wrong password tried against PER_ADDRESS different usernames, each below its own limit
-    for n in range(PER_ADDRESS - 1):
-        assert _post(client, f"guess-{n}", "Winter2024!", sprayer) == 200
-    assert _post(client, f"guess-{PER_ADDRESS}", "Winter2024!", sprayer) == 429
+    # each username stays below its own limit; the address reaches its limit on the last
+    assert set(_spray(client, sprayer, PER_ADDRESS - 1)) == {200}
+    assert _post(client, "guess-last", "Winter2024!", sprayer) == 429
     # from that address even a real user with the right password is paused …
     assert _post(client, colleague.username, PASSWORD, sprayer) == 429
     # … and from another address the same user signs in
@@ -77,8 +81,7 @@ def test_signing_in_with_ones_own_account_does_not_reset_the_address_count(
     # an attacker holding one valid account must not be able to clear their address's count
     own = make_user(Role.BOARD_MEMBER)
     sprayer = "198.51.100.66"
-    for n in range(PER_ADDRESS - 1):
-        _post(client, f"guess-{n}", "Winter2024!", sprayer)
+    _spray(client, sprayer, PER_ADDRESS - 1)
     assert _post(Client(), own.username, PASSWORD, sprayer) == 302
     assert _post(Client(), "guess-last", "Winter2024!", sprayer) == 429
 
