@@ -490,6 +490,9 @@ def _request(world: World, persona: str, r: Row) -> Any:
 
 
 def _answer(response: Any) -> int | str:
+    # every answer, whoever asks: the strict policy and never cached (issue 9, item 9)
+    assert "default-src 'none'" in response["Content-Security-Policy"]
+    assert "no-store" in response["Cache-Control"]
     if response.status_code != 302:
         return int(response.status_code)
     sign_in = response["Location"].startswith("/account/sign-in/?next=")

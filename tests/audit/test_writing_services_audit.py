@@ -88,7 +88,11 @@ def _upload() -> object:
     )
     upload = SimpleUploadedFile("challenges.csv", CHALLENGES.encode())
     return submission.submission_receive(
-        user=user, dataset="challenges", source="challenges", covers=None, upload=upload
+        user=user,
+        dataset="challenges",
+        source="police",
+        covers=None,
+        upload=upload,  # its own agency source
     )
 
 
@@ -122,6 +126,9 @@ WRITERS: dict[str, Writer] = {
         "user.unlock", lambda _: accounts.user_unlock(username="jo", actor="admin"),
         setup=lambda _: _user()),
     "demo_users_create": Writer("user.create", lambda _: accounts.demo_users_create()),
+    "demo_users_deactivate": Writer(
+        "user.deactivate", lambda _: accounts.demo_users_deactivate(actor="admin"),
+        before=True, setup=lambda _: accounts.demo_users_create()),
     "plan_load": Writer(
         "plan.load",
         lambda _: plans.plan_load(text=_targets("M3", "value = 70\nfrom = 2018-04-01"),

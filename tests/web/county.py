@@ -72,3 +72,15 @@ def county_live() -> None:
     for role in Role:
         agency = "Durham Constabulary" if role is Role.AGENCY_SUBMITTER else None
         user_create(username=username(role), role=role, password=PASSWORD, agency=agency)
+
+
+def county_live_with_actions() -> None:
+    """`county_live`, plus an action under each of two interventions (for crawling every page)."""
+    from dataclasses import replace
+
+    from safeplan.actions.services import action_create
+    from tests.actions.conftest import BASE
+
+    county_live()
+    for key in ("prevent-cse", "understand-neglect"):
+        action_create(data=replace(BASE, intervention_key=key), by=None)

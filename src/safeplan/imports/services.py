@@ -33,10 +33,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import connection, models, transaction
 from django.db.models import Count, Subquery
 from django.utils import timezone
 
+from safeplan.accounts.permissions import Upload, actor_may
 from safeplan.audit.services import audit_record
 from safeplan.datasets.schema import DATASETS, ColumnType, Dataset
 from safeplan.imports.readers import ReadError, Table, file_sha256, open_table
@@ -128,7 +130,12 @@ def import_file(
     file_name: str | None = None,
     progress: Progress | None = None,
 ) -> ImportOutcome:
-    """Import `path` into `dataset`; accepted whole, or rejected with every problem listed."""
+    """Import `path` into `dataset`; accepted whole, or rejected with every problem listed.
+
+    A `user` given must hold ``submission.upload`` for the dataset and source
+    (PermissionDenied otherwise); without one, the caller (the command line,
+    the demo) acts with the database's own authority.
+    """
     request = _Request(
         dataset=dataset.strip().lower(),
         path=Path(path),
@@ -141,6 +148,10 @@ def import_file(
         file_name=file_name or Path(path).name,
         progress=progress,
     )
+    if user is not None and not actor_may(
+        user, "submission.upload", Upload(request.dataset, request.source)
+    ):
+        raise PermissionDenied(f"{user} may not upload {dataset} as source {request.source!r}")
     problems = _option_problems(request)
     if problems:
         return _reject(request, _Rejected(problems, 0, sheet or ""))

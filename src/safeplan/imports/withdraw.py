@@ -24,10 +24,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import Subquery
 from django.utils import timezone
 
+from safeplan.accounts.permissions import actor_may
 from safeplan.audit.services import audit_record
 from safeplan.imports.services import _serialise_acceptance
 from safeplan.records.models import RECORD_MODELS, ImportBatch
@@ -48,7 +50,12 @@ class WithdrawOutcome:
 
 
 def batch_withdraw(*, batch: ImportBatch, by: Any) -> WithdrawOutcome:
-    """Withdraw an accepted batch (see the module's docstring); the caller recomputes after."""
+    """Withdraw an accepted batch (see the module's docstring); the caller recomputes after.
+
+    `by` must hold ``batch.withdraw`` (a user; the command line holds it).
+    """
+    if not actor_may(by, "batch.withdraw", batch):
+        raise PermissionDenied(f"batch.withdraw is not allowed on batch {batch.pk}")
     with transaction.atomic():
         _serialise_acceptance(batch.dataset)
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)

@@ -17,8 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 
+from safeplan.accounts.permissions import Upload, actor_may
 from safeplan.imports.readers import estimate_rows
 from safeplan.imports.services import import_file
 from safeplan.jobs.models import TaskRun
@@ -54,7 +56,13 @@ def submission_receive(
     covers: tuple[date, date] | None,
     upload: UploadedFile[bytes],
 ) -> Receipt:
-    """Import a small file now; queue a file larger than ``BACKGROUND_IMPORT_BYTES``."""
+    """Import a small file now; queue a file larger than ``BACKGROUND_IMPORT_BYTES``.
+
+    Refused (PermissionDenied) before anything is stored unless `user` may upload
+    `dataset` under `source` (a submitter: their agency's datasets, its own source).
+    """
+    if not actor_may(user, "submission.upload", Upload(dataset, source)):
+        raise PermissionDenied(f"{user} may not upload {dataset} as source {source!r}")
     path = upload_store(upload)
     file_name = upload.name or path.name
     if (upload.size or 0) > settings.BACKGROUND_IMPORT_BYTES:

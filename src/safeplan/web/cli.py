@@ -94,8 +94,13 @@ def server_run(*, host: str = "127.0.0.1", port: int = 8000, workers: int | None
     from django.core.management import call_command
     from django.db import connections
 
+    from safeplan.accounts.startup import startup_problems
+
     if migrations_pending():
         raise click.ClickException("the database is not set up; run `safeplan init` first")
+    problems = startup_problems()
+    if problems:
+        raise click.ClickException("\n\n".join(problems))
     if settings.STATIC_ROOT:  # demo and test serve static files from the packages themselves
         call_command("collectstatic", interactive=False, verbosity=0)
     connections.close_all()  # no connection may cross the fork into the workers

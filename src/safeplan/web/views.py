@@ -100,7 +100,7 @@ def commentary_edit(request: HttpRequest, key: str) -> HttpResponse:
     form = CommentaryForm(data, initial=_initial(current))
     if request.method == "POST" and form.is_valid():
         commentary_save(measure=spec.id, period=period.label, author=request.user.get_username(),
-                        **form.cleaned_data)  # fmt: skip
+                        actor=request.user, **form.cleaned_data)  # fmt: skip
         messages.success(request, f"Commentary saved for {spec.id}, {period.label}")
         return redirect(
             f"{reverse('web:measure', args=[spec.id])}?{urlencode({'period': period.label})}"
