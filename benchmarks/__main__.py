@@ -6,7 +6,14 @@ import importlib
 import os
 import sys
 
-MODULES = ("benchmarks.imports", "benchmarks.measures", "benchmarks.pages", "benchmarks.fuzz")
+MODULES = (
+    "benchmarks.imports",
+    "benchmarks.measures",
+    "benchmarks.pages",
+    "benchmarks.returns",
+    "benchmarks.disclosure",
+    "benchmarks.fuzz",
+)
 
 
 def main() -> int:

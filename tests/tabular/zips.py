@@ -11,6 +11,8 @@ every byte of it into memory.
 from __future__ import annotations
 
 import io
+import random
+import string
 import struct
 import tracemalloc
 import zlib
@@ -122,6 +124,20 @@ def shared_strings_bomb(path: Path, *, inflated_mb: int = 2048) -> Path:
     """A workbook whose sharedStrings.xml inflates to `inflated_mb` megabytes of "A"."""
     bomb = repeated("xl/sharedStrings.xml", _SST_HEAD, b"A" * MB, inflated_mb, _SST_TAIL)
     return write_zip(path, [*workbook_members(["referral_id"], shared_strings=True), bomb])
+
+
+def large_shared_strings(path: Path, *, inflated_mb: int = 900) -> Path:
+    """A workbook within every archive limit whose one shared string is `inflated_mb` long.
+
+    Each megabyte is runs of 150 "A"s, each ending in a letter drawn at random:
+    it inflates about 50 times, under the limit of 100, so the workbook is
+    opened, and reading its shared strings then takes more memory than the
+    string itself.
+    """
+    letters = random.Random(0).choices(string.ascii_letters, k=MB // 151)
+    chunk = b"".join(b"A" * 150 + letter.encode() for letter in letters)
+    strings = repeated("xl/sharedStrings.xml", _SST_HEAD, chunk, inflated_mb, _SST_TAIL)
+    return write_zip(path, [*workbook_members(["referral_id"], shared_strings=True), strings])
 
 
 def understated_member(path: Path, *, inflated_mb: int = 64) -> Path:

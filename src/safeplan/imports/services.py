@@ -11,6 +11,10 @@ the file replaces are superseded (same record id; with ``covers``, also the
 same source's records dated in the window that the file no longer holds) and
 the new versions become current.
 
+The measures are not recomputed here: the caller asks for that once the
+import is accepted (the command line at once, the web pages as a background
+task, the demo build once after all its files).
+
     outcome = import_file(dataset="referrals", path=Path("referrals.csv"), submitted_by="ann")
     if not outcome.accepted:
         for problem in outcome.problems:
@@ -19,22 +23,22 @@ the new versions become current.
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from difflib import get_close_matches
-from functools import partial
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import connection, models, transaction
 from django.db.models import Count, Subquery
 from django.utils import timezone
 
+from safeplan.accounts.permissions import Upload, actor_may
 from safeplan.audit.services import audit_record
 from safeplan.datasets.schema import DATASETS, ColumnType, Dataset
 from safeplan.imports.readers import ReadError, Table, file_sha256, open_table
@@ -49,8 +53,6 @@ from safeplan.imports.validation import (
 from safeplan.records.models import RECORD_MODELS, ImportBatch
 
 __all__ = ["ImportOutcome", "ImportProblem", "InvalidCovers", "import_file", "parse_covers"]
-
-logger = logging.getLogger(__name__)
 
 CHUNK_ROWS = 5_000
 MAX_PROBLEMS = 100_000  # listed in full; beyond this they are only counted (R-F05)
@@ -128,7 +130,12 @@ def import_file(
     file_name: str | None = None,
     progress: Progress | None = None,
 ) -> ImportOutcome:
-    """Import `path` into `dataset`; accepted whole, or rejected with every problem listed."""
+    """Import `path` into `dataset`; accepted whole, or rejected with every problem listed.
+
+    A `user` given must hold ``submission.upload`` for the dataset and source
+    (PermissionDenied otherwise); without one, the caller (the command line,
+    the demo) acts with the database's own authority.
+    """
     request = _Request(
         dataset=dataset.strip().lower(),
         path=Path(path),
@@ -141,6 +148,10 @@ def import_file(
         file_name=file_name or Path(path).name,
         progress=progress,
     )
+    if user is not None and not actor_may(
+        user, "submission.upload", Upload(request.dataset, request.source)
+    ):
+        raise PermissionDenied(f"{user} may not upload {dataset} as source {request.source!r}")
     problems = _option_problems(request)
     if problems:
         return _reject(request, _Rejected(problems, 0, sheet or ""))
@@ -149,30 +160,9 @@ def import_file(
             batch = _batch_create(request)
             _Load(request, DATASETS[request.dataset], batch).run()
             _audit(request, batch, "import.accept")
-            transaction.on_commit(partial(_after_accept, batch))
     except _Rejected as rejected:
         return _reject(request, rejected)
     return ImportOutcome(batch=batch, accepted=True, problems=[])
-
-
-def _after_accept(batch: ImportBatch) -> None:
-    """Once an accepted batch is committed, recompute the measures (unless deferred).
-
-    The batch is committed by now, so a failure here must not read as a failed
-    import: it is logged in one line, and `safeplan compute` can be run again.
-    """
-    from safeplan.measures.services import results_compute_after_import
-
-    try:
-        results_compute_after_import(batch)
-    except Exception as exc:  # reported, not raised: the import itself succeeded
-        logger.error(
-            "batch %s was accepted, but recomputing the measures failed (%s: %s); "
-            "run `safeplan compute`",
-            batch.pk,
-            type(exc).__name__,
-            exc,
-        )
 
 
 # --- options -----------------------------------------------------------------

@@ -12,7 +12,8 @@ In one transaction (serialised with imports of the same dataset):
    superseded, or it belongs to a batch withdrawn since;
 4. the batch is marked withdrawn, and the withdrawal is audited.
 
-Then the measures are recomputed.
+The caller then has the measures recomputed (the web pages run all this as a
+background task, ``safeplan.jobs.tasks.withdraw_task``).
 
     outcome = batch_withdraw(batch=batch, by=request.user)
     outcome.withdrawn, outcome.restored   # (120, 97)
@@ -20,21 +21,20 @@ Then the measures are recomputed.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import Subquery
 from django.utils import timezone
 
+from safeplan.accounts.permissions import actor_may
 from safeplan.audit.services import audit_record
 from safeplan.imports.services import _serialise_acceptance
 from safeplan.records.models import RECORD_MODELS, ImportBatch
 
 __all__ = ["WithdrawError", "WithdrawOutcome", "batch_withdraw"]
-
-logger = logging.getLogger(__name__)
 
 
 class WithdrawError(ValueError):
@@ -49,8 +49,13 @@ class WithdrawOutcome:
     handed_on: int
 
 
-def batch_withdraw(*, batch: ImportBatch, by: Any, recompute: bool = True) -> WithdrawOutcome:
-    """Withdraw an accepted batch (see the module's docstring), then recompute the measures."""
+def batch_withdraw(*, batch: ImportBatch, by: Any) -> WithdrawOutcome:
+    """Withdraw an accepted batch (see the module's docstring); the caller recomputes after.
+
+    `by` must hold ``batch.withdraw`` (a user; the command line holds it).
+    """
+    if not actor_may(by, "batch.withdraw", batch):
+        raise PermissionDenied(f"batch.withdraw is not allowed on batch {batch.pk}")
     with transaction.atomic():
         _serialise_acceptance(batch.dataset)
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
@@ -72,26 +77,8 @@ def batch_withdraw(*, batch: ImportBatch, by: Any, recompute: bool = True) -> Wi
         locked.save(update_fields=["status", "withdrawn_at"])
         outcome = WithdrawOutcome(locked, withdrawn, restored, handed_on)
         _audit(by, outcome)
-    if recompute:
-        _recompute(locked)
     batch.refresh_from_db()
     return outcome
-
-
-def _recompute(batch: ImportBatch) -> None:
-    """Recompute the measures; the withdrawal is committed, so a failure is logged, not raised."""
-    from safeplan.measures.services import results_compute
-
-    try:
-        results_compute(trigger=f"withdraw batch {batch.pk}")
-    except Exception as exc:  # reported, not raised: the withdrawal itself succeeded
-        logger.error(
-            "batch %s was withdrawn, but recomputing the measures failed (%s: %s); "
-            "run `safeplan compute`",
-            batch.pk,
-            type(exc).__name__,
-            exc,
-        )
 
 
 def _hand_on(manager: models.Manager[Any], batch: ImportBatch) -> int:

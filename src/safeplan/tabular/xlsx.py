@@ -24,7 +24,7 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import openpyxl
 from defusedxml import DefusedXmlException
@@ -152,22 +152,30 @@ def workbook_failure(exc: Exception, context: str, path: Path | None = None) -> 
     return ReadError("R-F02", f"the file is not a valid XLSX workbook ({context}: {detail})")
 
 
-@contextmanager
-def open_workbook(path: Path, limits: FileLimits = DEFAULT_LIMITS) -> Iterator[Any]:
-    """The workbook, read-only with cached values, once `inspect_archive` has passed it.
+def load_workbook(path: Path, handle: BinaryIO, limits: FileLimits = DEFAULT_LIMITS) -> Any:
+    """openpyxl's read-only workbook (cached values) read from `handle`, opened on `path`.
 
-    Every XLSX file safeplan reads is opened here; the file is closed when the
-    ``with`` block ends, and also when openpyxl fails part-way through opening it.
+    The only call to openpyxl's loader: `inspect_archive` passes the file
+    first. Raises `ReadError`; the caller closes the workbook, then `handle`.
     """
     inspect_archive(path, limits)
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about styles and extensions it ignores; they do not matter here.
+            warnings.simplefilter("ignore")
+            return openpyxl.load_workbook(handle, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged workbook
+        raise workbook_failure(exc, "while opening it", path) from None
+
+
+@contextmanager
+def open_workbook(path: Path, limits: FileLimits = DEFAULT_LIMITS) -> Iterator[Any]:
+    """`load_workbook` for a ``with`` block, which closes the workbook and its file.
+
+    The file is closed also when openpyxl fails part-way through opening it.
+    """
     with path.open("rb") as handle:
-        try:
-            with warnings.catch_warnings():
-                # openpyxl warns about styles and extensions it ignores; they do not matter here.
-                warnings.simplefilter("ignore")
-                workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many types for a damaged workbook
-            raise workbook_failure(exc, "while opening it", path) from None
+        workbook = load_workbook(path, handle, limits)
         try:
             yield workbook
         finally:
