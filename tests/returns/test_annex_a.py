@@ -307,3 +307,13 @@ def test_the_workbook_is_opened_through_the_guard_it_is_given(workbook: Path) ->
     assert opened  # detection and the adapter both go through it
     assert rules(converted) == ["R-R02"]
     assert "expands to more than 100 MB" in converted.problems[0].message
+
+
+def test_a_decompression_bomb_is_refused_before_openpyxl_opens_it(
+    xlsx_bomb: Path, openpyxl_loads: list[object]
+) -> None:
+    converted = read_return("annex_a", [xlsx_bomb], covers=WINDOW)
+    assert rules(converted) == ["R-R02"]
+    assert "inflates to 2,048 MB" in converted.problems[0].message
+    assert "(import rule R-F06)" in converted.problems[0].message
+    assert openpyxl_loads == []

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from safeplan.returns import PriorPeriod, read_return
+from safeplan.returns import DEFAULT_LIMITS, PriorPeriod, Refused, ReturnFile, read_return
+from safeplan.returns.files import read_csv
 from tests.returns.builders import (
     EPISODES,
     HEADER,
@@ -285,3 +286,22 @@ def test_utf16_tables_are_refused_with_what_to_do(tmp_path: Path) -> None:
     converted = read_return("ssda903", [path], covers=YEAR)
     assert rules(converted) == ["R-R02"]
     assert "UTF-16" in converted.problems[0].message
+
+
+def test_a_csv_table_of_one_endless_line_is_refused_without_reading_it_whole(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "header.csv"
+    path.write_text("CHILD,SEX," + "x" * 1_100_000)
+    said = read_return("ssda903", [path]).problems[0]  # what it is cannot be told from its start
+    assert (said.rule, "neither XML, an XLSX workbook nor UTF-8 CSV" in said.message) == (
+        "R-R01",
+        True,
+    )
+    with pytest.raises(Refused) as refused:
+        read_csv(ReturnFile.of(path), limits=DEFAULT_LIMITS)
+    [problem] = refused.value.problems
+    assert (problem.rule, "line 1 is longer than 1,048,576 characters" in problem.message) == (
+        "R-R03",
+        True,
+    )

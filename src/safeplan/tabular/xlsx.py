@@ -3,7 +3,8 @@
 An XLSX file is a zip of XML files, and a few hundred kilobytes can inflate to
 gigabytes (a decompression bomb): openpyxl reads the shared strings into
 memory, so such a file would take a worker's memory and minutes of its time.
-`open_workbook` first reads the archive's directory, which states every
+`load_workbook` (and `open_workbook`, its ``with`` form), the only code that
+calls openpyxl's loader, first reads the archive's directory, which states every
 member's compressed and uncompressed size, and refuses (rule R-F06) an archive
 with too many members, a member or a total that inflates too far, or a member
 that inflates more than `FileLimits.xlsx_max_ratio` times. Python's zipfile
