@@ -13,7 +13,8 @@ Environment variables:
 - ``SAFEPLAN_LOGIN_FAILURE_LIMIT``: failed sign-ins before a lock-out; default 5.
 - ``SAFEPLAN_PROXY_COUNT``: reverse proxies in front of safeplan (the client's address is
   then read from ``X-Forwarded-For``); default 0.
-- ``SAFEPLAN_PSEUDONYMISE_KEY``: when set, child and learner ids are stored as keyed hashes.
+- ``SAFEPLAN_PSEUDONYMISE_KEY``: child and learner ids are stored as keyed hashes under it;
+  required in production unless ``SAFEPLAN_PSEUDONYMISE=off`` (ids stored as received).
 - ``SAFEPLAN_LOCALITIES``: comma separated list of the area's localities (optional).
 """
 
@@ -25,7 +26,15 @@ from pathlib import Path
 
 import dj_database_url
 
-from safeplan.config import ConfigurationError, env_bool, env_int, env_list, env_str, mode
+from safeplan.config import (
+    ConfigurationError,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    mode,
+    pseudonymise_key,
+)
 
 BASE_DIR = Path(__file__).resolve().parent
 MODE = mode()
@@ -57,7 +66,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "NAME": str(Path(tempfile.gettempdir()) / f"safeplan-test-{os.getpid()}.sqlite3")
     }
 
-PSEUDONYMISE_KEY = env_str("SAFEPLAN_PSEUDONYMISE_KEY", default="") or None
+PSEUDONYMISE_KEY = pseudonymise_key(MODE)  # required in production unless explicitly off
 LOCALITIES = env_list("SAFEPLAN_LOCALITIES", default=[])
 
 # Agency uploads (safeplan.submission) and the database-backed job queue (safeplan.jobs).

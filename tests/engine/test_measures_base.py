@@ -192,8 +192,9 @@ def test_frames_are_conformed_to_the_schema():
         {"referral_id": ["r"], "referral_date": [date(2018, 1, 1)], "extra": [1]}
     )
     conformed = conform("referrals", partial)
-    assert conformed.columns == list(empty_frame("referrals").columns)
+    assert conformed.columns == [*empty_frame("referrals").columns, "_source"]
     assert conformed.get_column("cse_risk").to_list() == [None]
+    assert conformed.get_column("_source").to_list() == [None]  # frames built by hand: no source
 
 
 def test_drill_down_lists_the_records_behind_a_figure():
@@ -221,12 +222,12 @@ def test_drill_down_lists_the_records_behind_a_figure():
         ],
     )
     assert measure_records("M1", data, "2018-07") == {
-        "numerator": [("referrals", "r1")],
-        "denominator": [("referrals", "r1"), ("referrals", "r2")],
+        "numerator": [("referrals", "", "r1")],
+        "denominator": [("referrals", "", "r1"), ("referrals", "", "r2")],
     }
     assert measure_records("M1", data, parse_period("2018-07"), "locality", "Unknown") == {
         "numerator": [],
-        "denominator": [("referrals", "r2")],
+        "denominator": [("referrals", "", "r2")],
     }
 
 
@@ -237,5 +238,5 @@ def test_drill_down_of_a_child_count_lists_the_counted_childrens_records():
         {"episode_id": "e3", "child_id": "c2", "missing_start": "2018-07-02 10:00"},
     ]
     records = measure_records("M2", inputs(missing_episodes=episodes), "2018-07")
-    assert records["numerator"] == [("missing_episodes", "e1"), ("missing_episodes", "e2")]
+    assert records["numerator"] == [("missing_episodes", "", "e1"), ("missing_episodes", "", "e2")]
     assert len(records["denominator"]) == 3
