@@ -240,3 +240,25 @@ def test_drill_down_of_a_child_count_lists_the_counted_childrens_records():
     records = measure_records("M2", inputs(missing_episodes=episodes), "2018-07")
     assert records["numerator"] == [("missing_episodes", "", "e1"), ("missing_episodes", "", "e2")]
     assert len(records["denominator"]) == 3
+
+
+def test_records_of_two_sources_with_one_id_are_two_records():
+    # ADR 0014: a record is (dataset, source, id); the union of every source is counted
+    referrals = pl.DataFrame(
+        {
+            "referral_id": ["r1", "r1", "r2"],
+            "child_id": ["c1", "c2", "c3"],
+            "referral_date": [date(2018, 7, 10)] * 3,
+            "cse_risk": ["high", "low", "high"],
+            "_source": ["police", "health", "police"],
+        }
+    )
+    data = MeasureInputs(frames={"referrals": referrals})
+    assert measure_records("M1", data, "2018-07") == {
+        "numerator": [("referrals", "police", "r1"), ("referrals", "police", "r2")],
+        "denominator": [
+            ("referrals", "health", "r1"),
+            ("referrals", "police", "r1"),
+            ("referrals", "police", "r2"),
+        ],
+    }

@@ -17,10 +17,21 @@ from django.db import connection, transaction
 
 from safeplan.datasets.schema import DATASETS
 
-__all__ = ["LOCK_WAIT_SECONDS", "is_lock_timeout", "serialise_acceptance", "writing"]
+__all__ = [
+    "LOCK_WAIT_SECONDS",
+    "is_lock_timeout",
+    "lock_key",
+    "serialise_acceptance",
+    "writing",
+]
 
-LOCK_WAIT_SECONDS = 10  # for another import to finish; well inside a web request's time
-_LOCK_NAMESPACE = 0x5AFE  # first key of the PostgreSQL advisory locks taken here
+LOCK_WAIT_SECONDS: float = 10  # for another import to finish; well inside a web request's time
+LOCK_NAMESPACE = 0x5AFE  # first key of the PostgreSQL advisory locks taken here
+
+
+def lock_key(dataset: str) -> tuple[int, int]:
+    """The two keys of a dataset's PostgreSQL advisory lock."""
+    return LOCK_NAMESPACE, list(DATASETS).index(dataset)
 
 
 def serialise_acceptance(dataset: str) -> None:
@@ -33,11 +44,8 @@ def serialise_acceptance(dataset: str) -> None:
     """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL lock_timeout = {LOCK_WAIT_SECONDS * 1000}")
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s, %s)",
-                [_LOCK_NAMESPACE, list(DATASETS).index(dataset)],
-            )
+            cursor.execute(f"SET LOCAL lock_timeout = {int(LOCK_WAIT_SECONDS * 1000)}")
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", list(lock_key(dataset)))
             cursor.execute("SET LOCAL lock_timeout = DEFAULT")
 
 
@@ -58,7 +66,7 @@ def writing() -> Iterator[None]:
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA busy_timeout")
         usual = int(cursor.fetchone()[0])
-        cursor.execute(f"PRAGMA busy_timeout = {LOCK_WAIT_SECONDS * 1000}")
+        cursor.execute(f"PRAGMA busy_timeout = {int(LOCK_WAIT_SECONDS * 1000)}")
         try:
             with transaction.atomic():
                 cursor.execute(f"PRAGMA busy_timeout = {usual}")

@@ -6,8 +6,8 @@ merged or replaced: the import is accepted and its report lists
 
 - R-W03, for datasets about events: each row whose child (or learner) and
   primary date — the calendar day, for a date-time — match a current record of
-  another source, naming that record by source, batch and row (never by its
-  identifiers);
+  another source, naming the first such record of each other batch by source,
+  batch and row (never by its identifiers);
 - R-W04, for `children` and `population`: how many of the file's keys another
   source also holds (the measures read the most recently imported row).
 
@@ -59,17 +59,23 @@ def _day(dataset: Dataset, alias: str) -> str:
 def _same_events(
     dataset: Dataset, batch: ImportBatch, where: Where, person: str
 ) -> Iterator[ImportProblem]:
+    # Other sources' records are first grouped by (person, day, batch), so that a
+    # row is compared once per batch however many records that batch holds.
     quote = connection.ops.quote_name
     table = quote(RECORD_MODELS[dataset.name]._meta.db_table)
     who = quote(person)
     sql = (
-        f"SELECT m.row_number, o.import_source, o.batch_id, o.row_number FROM {table} m "
-        f"JOIN {table} o ON o.{who} = m.{who} AND {_day(dataset, 'o')} = {_day(dataset, 'm')} "
-        "WHERE m.batch_id = %s AND o.is_current = %s AND o.import_source <> %s "
-        "ORDER BY m.row_number, o.batch_id, o.row_number"
+        "SELECT m.row_number, o.import_source, o.batch_id, o.first_row "
+        f"FROM {table} m JOIN ("
+        f"SELECT {who} AS who, {_day(dataset, 'r')} AS day, import_source, batch_id, "
+        f"MIN(row_number) AS first_row FROM {table} r "
+        f"WHERE r.is_current = %s AND r.import_source <> %s AND r.{who} IS NOT NULL "
+        f"GROUP BY {who}, {_day(dataset, 'r')}, import_source, batch_id"
+        f") o ON o.who = m.{who} AND o.day = {_day(dataset, 'm')} "
+        "WHERE m.batch_id = %s ORDER BY m.row_number, o.batch_id"
     )
     date_name = dataset.primary_date
-    for row, source, other_batch, other_row in _fetch(sql, [batch.pk, True, batch.source]):
+    for row, source, other_batch, other_row in _fetch(sql, [True, batch.source, batch.pk]):
         yield where.problem(
             "R-W03",
             f"has the same {person} and {date_name} as row {other_row} of batch {other_batch} "

@@ -76,6 +76,6 @@ def _records(refs: list[tuple[str, str, str]]) -> list[Model]:
         found += [
             record
             for record in candidates.order_by("record_id", "import_source")
-            if (record.import_source, record.record_id) in wanted
+            if (getattr(record, "import_source", ""), getattr(record, "record_id", "")) in wanted
         ]
     return found

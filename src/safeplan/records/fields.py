@@ -73,7 +73,7 @@ class ClockDate(models.Transform):
     lookup_name = "date"
     output_field = models.DateField()
 
-    def as_sql(
+    def as_sql(  # type: ignore[override]  # a transform takes no function or template
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
     ) -> tuple[str, Any]:
         sql, params = compiler.compile(self.lhs)

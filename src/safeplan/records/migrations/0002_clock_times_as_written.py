@@ -8,10 +8,13 @@ and cannot be told apart from a time written that hour later (ADR 0015 says
 how to find and re-import such records).
 """
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from django.apps.registry import Apps
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 import safeplan.records.fields
 
@@ -31,7 +34,9 @@ def _to_utc(value: datetime) -> datetime:
     return value.replace(tzinfo=ZoneInfo(LOCAL)).astimezone(UTC).replace(tzinfo=None)
 
 
-def _rewrite_sqlite(schema_editor, convert) -> None:
+def _rewrite_sqlite(
+    schema_editor: BaseDatabaseSchemaEditor, convert: Callable[[datetime], datetime]
+) -> None:
     """Rewrite every stored value row by row (by id, so a new value is never rewritten twice)."""
     connection = schema_editor.connection
     table = connection.ops.quote_name(TABLE)
@@ -50,7 +55,7 @@ def _parsed(value: object) -> datetime:
     return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
 
 
-def _alter_postgresql(schema_editor, to_type: str) -> None:
+def _alter_postgresql(schema_editor: BaseDatabaseSchemaEditor, to_type: str) -> None:
     quote = schema_editor.connection.ops.quote_name
     changes = ", ".join(
         f"ALTER COLUMN {quote(c)} TYPE {to_type} USING {quote(c)} AT TIME ZONE '{LOCAL}'"
@@ -59,14 +64,14 @@ def _alter_postgresql(schema_editor, to_type: str) -> None:
     schema_editor.execute(f"ALTER TABLE {quote(TABLE)} {changes}")
 
 
-def _forwards(apps, schema_editor):
+def _forwards(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor == "postgresql":
         _alter_postgresql(schema_editor, "timestamp without time zone")
     else:
         _rewrite_sqlite(schema_editor, _to_clock_time)
 
 
-def _backwards(apps, schema_editor):
+def _backwards(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor == "postgresql":
         _alter_postgresql(schema_editor, "timestamp with time zone")
     else:

@@ -8,13 +8,16 @@ holds the same id or states a window containing the record's date, or
 current again if there is none.
 """
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
+from django.apps.registry import Apps
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.models import F
 
 # model name → the table's dataset and its primary date (None: no window)
-RECORDS = {
+RECORDS: dict[str, tuple[str, str | None]] = {
     "childrenrecord": ("children", None),
     "referralsrecord": ("referrals", "referral_date"),
     "assessmentsrecord": ("assessments", "start_date"),
@@ -31,7 +34,7 @@ RECORDS = {
 ACCEPTED = "accepted"
 
 
-def _windows(Batch, dataset):
+def _windows(Batch: Any, dataset: str) -> dict[int, tuple[str, date, date]]:
     """Accepted batches of the dataset that stated a window: pk → (source, from, to)."""
     stated = Batch.objects.filter(dataset=dataset, status=ACCEPTED, covers_stated=True)
     return {
@@ -40,11 +43,16 @@ def _windows(Batch, dataset):
     }
 
 
-def _day(value):
+def _day(value: Any) -> date | None:
     return value.date() if isinstance(value, datetime) else value
 
 
-def _next_superseder(version, later_holders, windows, primary):
+def _next_superseder(
+    version: Any,
+    later_holders: list[int],
+    windows: dict[int, tuple[str, date, date]],
+    primary: str | None,
+) -> int | None:
     """The first accepted batch of the version's own source that would have superseded it."""
     day = _day(getattr(version, primary)) if primary else None
     found = [pk for pk in later_holders if pk > version.batch_id]
@@ -57,7 +65,12 @@ def _next_superseder(version, later_holders, windows, primary):
     return min(found, default=None)
 
 
-def _restore_group(Model, versions, windows, primary):
+def _restore_group(
+    Model: Any,
+    versions: list[Any],
+    windows: dict[int, tuple[str, date, date]],
+    primary: str | None,
+) -> None:
     holders = sorted({v.batch_id for v in versions})
     current = next((v for v in versions if v.is_current), None)
     for version in versions:
@@ -79,7 +92,7 @@ def _restore_group(Model, versions, windows, primary):
         current = version
 
 
-def restore_cross_source_supersessions(apps, schema_editor):
+def restore_cross_source_supersessions(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     Batch = apps.get_model("records", "ImportBatch")
     for model_name, (dataset, primary) in RECORDS.items():
         Model = apps.get_model("records", model_name)
@@ -100,7 +113,7 @@ def restore_cross_source_supersessions(apps, schema_editor):
             _restore_group(Model, versions, windows, primary)
 
 
-def _table(model_name):
+def _table(model_name: str) -> str:
     return f"records_{RECORDS[model_name][0]}"
 
 

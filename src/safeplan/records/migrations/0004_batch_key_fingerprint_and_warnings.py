@@ -14,20 +14,23 @@ text and columns outside the dataset: a masked value is kept instead.
 
 import hashlib
 import hmac
+from typing import Any
 
+from django.apps.registry import Apps
 from django.conf import settings
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 from safeplan.datasets.schema import DATASETS, ColumnType
 
 _LABEL = b"safeplan pseudonymisation key fingerprint v1"
 
 
-def _fingerprint(key):
+def _fingerprint(key: str) -> str:
     return hmac.new(key.encode(), _LABEL, hashlib.sha256).hexdigest()
 
 
-def _mask(value):
+def _mask(value: str) -> str:
     if not value:
         return value
     if len(value) >= 8:
@@ -37,7 +40,7 @@ def _mask(value):
     return "…"
 
 
-def _masked_columns(dataset):
+def _masked_columns(dataset: str) -> tuple[set[str], set[str]]:
     """Column labels whose values a report may not show, and the shown names of known columns."""
     ds = DATASETS.get(dataset)
     if ds is None:
@@ -52,7 +55,7 @@ def _masked_columns(dataset):
     return masked, {c.name for c in ds.columns} | {", ".join(ds.keys)}
 
 
-def _masked_problem(problem, masked, known):
+def _masked_problem(problem: dict[str, Any], masked: set[str], known: set[str]) -> dict[str, Any]:
     column = problem.get("column")
     unknown = problem.get("rule") == "R-H04" or (column is not None and column not in known)
     if problem.get("value") and (column in masked or unknown):
@@ -60,7 +63,7 @@ def _masked_problem(problem, masked, known):
     return problem
 
 
-def stamp_and_mask(apps, schema_editor):
+def stamp_and_mask(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     Batch = apps.get_model("records", "ImportBatch")
     key = getattr(settings, "PSEUDONYMISE_KEY", None)
     if key:
