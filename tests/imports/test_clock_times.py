@@ -10,10 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import connection
 
+from safeplan.accounts.roles import Role
+from safeplan.accounts.services import user_create
 from safeplan.engine.measures import compute_measure
 from safeplan.measures.selectors import measure_inputs
 from safeplan.records.models import RECORD_MODELS
@@ -119,3 +122,17 @@ def test_a_window_selects_date_times_by_the_day_written(csv_file: CsvFile) -> No
 def test_a_clock_time_outside_a_clock_change_raises_no_warning(csv_file: CsvFile) -> None:
     path = csv_file([{"episode_id": "E1", "child_id": "C1", "missing_start": "2025-03-30 02:00"}])
     assert run_import("missing_episodes", path).warnings == []
+
+
+def test_the_batch_page_lists_the_warnings(
+    csv_file: CsvFile, client: Any, settings: Any, tmp_path: Path
+) -> None:
+    settings.STATIC_ROOT = tmp_path  # whitenoise warns (an error here) when it is missing
+    path = csv_file([_episode("E1", "2025-03-29 20:00", "2025-03-30 01:30", "2025-03-30 09:00")])
+    batch = run_import("missing_episodes", path).batch
+    client.force_login(user_create(username="ann", role=Role.ANALYST, password="x" * 20))
+    page = client.get(f"/data/batches/{batch.pk}/").content.decode()
+    assert "1 warning below" in page
+    assert "Warnings about the file" in page
+    assert "R-W01" in page
+    assert "2025-03-30 01:30" in page

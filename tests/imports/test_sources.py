@@ -67,10 +67,16 @@ def test_a_window_from_one_source_never_supersedes_another_sources_records(
 ) -> None:
     send(csv_file, "health", [challenge("H1"), challenge("CH-1001")])
     send(csv_file, "police", [challenge("P1"), challenge("P2")])
-    # police resubmit June holding only P1: their P2 goes, health's June stays
-    resubmission = send(csv_file, "police", [challenge("P1")], covers=JUNE).batch
-    assert current() == {("health", "H1"), ("health", "CH-1001"), ("police", "P1")}
-    assert resubmission.records_superseded == 2  # P1 replaced, P2 no longer held
+    # police resubmit June holding P1 and their own CH-1001: their P2 goes,
+    # health's June stays, CH-1001 included
+    resubmission = send(csv_file, "police", [challenge("P1"), challenge("CH-1001")], covers=JUNE)
+    assert current() == {
+        ("health", "H1"),
+        ("health", "CH-1001"),
+        ("police", "P1"),
+        ("police", "CH-1001"),
+    }
+    assert resubmission.batch.records_superseded == 2  # P1 replaced, P2 no longer held
 
 
 def test_a_required_window_covers_only_its_own_source(csv_file: CsvFile) -> None:
