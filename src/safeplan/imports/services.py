@@ -15,7 +15,7 @@ clock change skips or repeats, records another source holds too) are listed
 in the report of an accepted file without stopping it.
 
 One import of a dataset writes at a time; one that cannot start within
-`LOCK_WAIT_SECONDS` raises `ImportBusy` ("try again"), leaving nothing behind.
+`locks.LOCK_WAIT_SECONDS` raises `ImportBusy` ("try again"), leaving nothing behind.
 An import under a different pseudonymisation key than the stored records is
 refused (R-O06).
 
@@ -29,8 +29,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from difflib import get_close_matches
@@ -39,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import OperationalError, connection, models, transaction
+from django.db import OperationalError, models, transaction
 from django.db.models import Count, Subquery
 from django.utils import timezone
 
@@ -49,14 +48,15 @@ from safeplan.imports.locks import is_lock_timeout, serialise_acceptance, writin
 from safeplan.imports.overlaps import overlap_warnings
 from safeplan.imports.pseudonyms import current_fingerprint, key_problem
 from safeplan.imports.readers import ReadError, Table, file_sha256, open_table
+from safeplan.imports.report import Problems, Warnings
 from safeplan.imports.validation import (
     ImportProblem,
     Layout,
     RowValidator,
-    ValidRow,
     Where,
     check_header,
 )
+from safeplan.imports.writer import Writer
 from safeplan.records.models import RECORD_MODELS, ImportBatch
 
 __all__ = [
@@ -70,7 +70,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-CHUNK_ROWS = 5_000
+CHUNK_ROWS = 5_000  # rows written per INSERT, and between progress reports
 MAX_PROBLEMS = 100_000  # listed in full; beyond this they are only counted (R-F05)
 STORED_PROBLEMS = 1_000  # kept in the batch's `errors`; the command line shows them all
 LISTED_WARNINGS = 1_000  # kept in the batch's `warnings`; beyond, counted per rule
@@ -333,112 +333,6 @@ def _audit(request: _Request, batch: ImportBatch, action: str, problems: int = 0
 
 
 @dataclass
-class _Problems:
-    """Problems found so far; past `MAX_PROBLEMS` they are only counted, to bound memory."""
-
-    where: Where
-    listed: list[ImportProblem] = field(default_factory=list)
-    unlisted: int = 0
-
-    def add(self, problems: Sequence[ImportProblem]) -> None:
-        room = MAX_PROBLEMS - len(self.listed)
-        self.listed += problems[:room]
-        self.unlisted += max(len(problems) - room, 0)
-
-    def all(self) -> list[ImportProblem]:
-        if not self.unlisted:
-            return self.listed
-        note = self.where.problem(
-            "R-F05",
-            f"{self.unlisted:,} further problems were found but not listed; "
-            "correct the problems above and import again",
-        )
-        return [*self.listed, note]
-
-
-@dataclass
-class _Warnings:
-    """Warnings found so far: the first `LISTED_WARNINGS` listed, the rest counted by rule."""
-
-    where: Where
-    listed: list[ImportProblem] = field(default_factory=list)
-    unlisted: Counter[str] = field(default_factory=Counter)
-
-    def add(self, warnings: Iterator[ImportProblem] | Sequence[ImportProblem]) -> None:
-        for warning in warnings:
-            if len(self.listed) < LISTED_WARNINGS:
-                self.listed.append(warning)
-            else:
-                self.unlisted[warning.rule] += 1
-
-    def all(self) -> list[ImportProblem]:
-        notes = [
-            self.where.problem(rule, f"{count:,} further warnings like these were not listed")
-            for rule, count in sorted(self.unlisted.items())
-        ]
-        return [*self.listed, *notes]
-
-
-class _Writer:
-    """Insert validated rows in chunks with one statement per chunk.
-
-    A raw ``executemany`` rather than ``bulk_create``: building a million model
-    instances would dominate the import's time. Dates and date-times go through
-    the backend's own adapters (``connection.ops``), so they are stored exactly as
-    the ORM stores them.
-    """
-
-    def __init__(self, dataset: Dataset, batch: ImportBatch, source: str) -> None:
-        model = RECORD_MODELS[dataset.name]
-        provenance = ["record_id", "batch", "import_source", "row_number", "is_current"]
-        names = [*provenance, *dataset.column_names]
-        fields: list[Any] = [model._meta.get_field(name) for name in names]
-        quote = connection.ops.quote_name
-        columns = ", ".join(quote(f.column) for f in fields)
-        marks = ", ".join(["%s"] * len(fields))
-        self.sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"
-        self.prefix: tuple[object, ...] = (batch.pk, source)
-        self.columns = dataset.column_names
-        self.prepare = [(i, p) for i, p in enumerate(_preparers(dataset)) if p is not _identity]
-        self.pending: list[tuple[Any, ...]] = []
-        self.written = 0
-
-    def add(self, row_number: int, row: ValidRow) -> None:
-        values = [row.values[name] for name in self.columns]
-        for index, prepare in self.prepare:
-            values[index] = prepare(values[index])
-        self.pending.append((row.record_id, *self.prefix, row_number, False, *values))
-        if len(self.pending) >= CHUNK_ROWS:
-            self.flush()
-
-    def flush(self) -> None:
-        if self.pending:
-            with connection.cursor() as cursor:
-                cursor.executemany(self.sql, self.pending)
-            self.written += len(self.pending)
-            self.pending = []
-
-
-def _identity(value: object) -> object:
-    return value
-
-
-def _preparers(dataset: Dataset) -> list[Callable[[object], object]]:
-    """How each column's value is handed to the database driver, as the ORM would."""
-    ops = connection.ops
-
-    def prepare_datetime(value: object) -> object:
-        # A naive local clock time, stored exactly as written (ADR 0015).
-        return ops.adapt_datetimefield_value(value) if isinstance(value, datetime) else None
-
-    def prepare_date(value: object) -> object:
-        return ops.adapt_datefield_value(value) if isinstance(value, date) else None
-
-    by_type = {ColumnType.DATETIME: prepare_datetime, ColumnType.DATE: prepare_date}
-    return [by_type.get(col.type, _identity) for col in dataset.columns]
-
-
-@dataclass
 class _Window:
     """The earliest and latest primary date seen, for the default coverage window."""
 
@@ -462,13 +356,13 @@ class _Load:
         self.batch = batch
         self.model = RECORD_MODELS[dataset.name]
         self.where = Where(request.file_name, request.sheet or "")
-        self.problems = _Problems(self.where)
-        self.warnings = _Warnings(self.where)
+        self.problems = Problems(self.where, MAX_PROBLEMS)
+        self.warnings = Warnings(self.where, LISTED_WARNINGS)
         self.window = _Window()
         self.rows_read = 0
 
     def run(self) -> None:
-        writer = _Writer(self.dataset, self.batch, self.request.source)
+        writer = Writer(self.dataset, self.batch, source=self.request.source, chunk_rows=CHUNK_ROWS)
         try:
             with open_table(
                 self.request.path,
@@ -489,7 +383,7 @@ class _Load:
             )
         self._accept(writer.written)
 
-    def _read(self, table: Table, writer: _Writer) -> None:
+    def _read(self, table: Table, writer: Writer) -> None:
         layout, header_problems = check_header(
             self.dataset,
             table.header,

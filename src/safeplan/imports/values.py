@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from difflib import get_close_matches
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from safeplan.datasets.schema import ID_MAX_LENGTH, Column, ColumnType
@@ -171,6 +172,13 @@ def parse_datetime(cell: Cell) -> datetime:
 LOCAL_ZONE = ZoneInfo("Europe/London")  # the zone of every clock time (datasets.md)
 
 
+@lru_cache(maxsize=8192)
+def _clocks_change_on(day: date) -> bool:
+    """Whether the UK offset at the end of `day` differs from the one at the end of the day before."""
+    end = datetime.combine(day, time(23, 59), tzinfo=LOCAL_ZONE)
+    return end.utcoffset() != (end - timedelta(days=1)).utcoffset()
+
+
 def clock_time_warning(value: datetime) -> tuple[str, str] | None:
     """Whether a clock time falls in an hour a clock change skips (R-W01) or repeats (R-W02).
 
@@ -183,6 +191,8 @@ def clock_time_warning(value: datetime) -> tuple[str, str] | None:
     >>> clock_time_warning(datetime(2024, 10, 27, 2, 30)) is None
     True
     """
+    if not _clocks_change_on(value.date()):  # the quick answer for all but two days a year
+        return None
     first, second = value.replace(tzinfo=LOCAL_ZONE), value.replace(tzinfo=LOCAL_ZONE, fold=1)
     if first.utcoffset() == second.utcoffset():
         return None
