@@ -13,10 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from django.db import connection
 
 from safeplan.accounts.roles import Role
 from safeplan.accounts.services import user_create
+from safeplan.cli import main
 from safeplan.engine.measures import compute_measure
 from safeplan.measures.selectors import measure_inputs
 from safeplan.records.models import RECORD_MODELS
@@ -136,3 +138,15 @@ def test_the_batch_page_lists_the_warnings(
     assert "Warnings about the file" in page
     assert "R-W01" in page
     assert "2025-03-30 01:30" in page
+
+
+def test_the_command_line_prints_warnings_and_still_accepts(csv_file: CsvFile) -> None:
+    path = csv_file([_episode("E1", "2025-03-29 20:00", "2025-03-30 01:30", "2025-03-30 09:00")])
+    result = CliRunner().invoke(main, ["import", "missing_episodes", str(path)])
+    assert result.exit_code == 0
+    assert result.stderr == (
+        'warning: data.csv: row 2, missing_end: "2025-03-30 01:30" does not exist in UK time '
+        "(the clocks went forward an hour); kept and compared as written (R-W01)\n"
+    )
+    assert result.stdout.startswith("accepted: batch")
+    assert result.stdout.endswith("; 1 warning (on stderr)\n")

@@ -17,6 +17,7 @@ from typing import Any
 
 import psycopg
 import pytest
+from click.testing import CliRunner
 from django.conf import LazySettings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections
@@ -24,8 +25,10 @@ from django.test import Client
 
 from safeplan.accounts.roles import Role
 from safeplan.accounts.services import user_create
+from safeplan.cli import main
 from safeplan.imports import locks
 from safeplan.imports.services import ImportBusy, import_file
+from safeplan.imports.withdraw import WithdrawError, batch_withdraw
 from safeplan.records.models import RECORD_MODELS, ImportBatch
 from safeplan.submission.views import BUSY_MESSAGE
 from tests.imports.conftest import write_csv
@@ -165,6 +168,33 @@ def test_an_import_that_cannot_start_says_try_again_and_leaves_nothing(
     assert ImportBatch.objects.count() == 0
     assert Referral.objects.count() == 0
     assert _import(path)().accepted  # once the other writer is done
+
+
+def test_the_command_line_says_try_again_and_exits_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(locks, "LOCK_WAIT_SECONDS", 0.3)
+    path = _referrals(tmp_path / "a.csv", 0)
+    with _writer_elsewhere():
+        result = CliRunner().invoke(main, ["import", "referrals", str(path)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "safeplan import: another import of referrals (or a withdrawal) is running; "
+        "nothing from the file was stored — try again in a minute (R-O07)\n"
+    )
+    assert ImportBatch.objects.count() == 0
+
+
+def test_a_withdrawal_during_an_import_says_try_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    batch = _import(_referrals(tmp_path / "a.csv", 0))().batch
+    monkeypatch.setattr(locks, "LOCK_WAIT_SECONDS", 0.3)
+    with _writer_elsewhere(), pytest.raises(WithdrawError, match="is running; try again"):
+        batch_withdraw(batch=batch, by=None, recompute=False)
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.ACCEPTED
+    assert Referral.objects.filter(is_current=True).count() == ROWS
 
 
 # --- the web upload path -------------------------------------------------------------------

@@ -80,7 +80,8 @@ def _summary(batch: Any) -> str:
         if batch.covers_from
         else ""
     )
-    warned = f"; {len(batch.warnings):,} warnings (above)" if batch.warnings else ""
+    count = len(batch.warnings)
+    warned = f"; {count:,} warning{'s' if count != 1 else ''} (on stderr)" if count else ""
     return (
         f"accepted: batch {batch.pk}, {batch.dataset} from {batch.source}: "
         f"{batch.rows_read:,} rows read, {batch.records_stored:,} records stored, "
