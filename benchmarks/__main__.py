@@ -6,7 +6,13 @@ import importlib
 import os
 import sys
 
-MODULES = ("benchmarks.imports", "benchmarks.measures", "benchmarks.pages")
+MODULES = (
+    "benchmarks.imports",
+    "benchmarks.measures",
+    "benchmarks.pages",
+    "benchmarks.returns",
+    "benchmarks.disclosure",
+)
 
 
 def main() -> int:

@@ -10,7 +10,6 @@ sizes). Figures are printed, never asserted.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import os
 import resource
@@ -77,18 +76,12 @@ def _child(path: Path) -> None:
     django.setup()
     from django.core.management import call_command
 
-    from safeplan.imports.services import import_file
-
-    try:
-        from safeplan.measures.services import recompute_deferred
-    except ImportError:
-        recompute_deferred = contextlib.nullcontext  # type: ignore[assignment]
+    from safeplan.imports.services import import_file  # the importer itself never recomputes
 
     call_command("migrate", verbosity=0)
     before = _peak_rss_mb()
     started, cpu = time.perf_counter(), time.process_time()
-    with recompute_deferred():  # time the import itself, not the measures after it
-        outcome = import_file(dataset="referrals", path=path, submitted_by="benchmark")
+    outcome = import_file(dataset="referrals", path=path, submitted_by="benchmark")
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     rows = outcome.batch.rows_read
     status = "accepted" if outcome.accepted else f"REJECTED ({len(outcome.problems)} problems)"

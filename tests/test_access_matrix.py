@@ -33,7 +33,7 @@ from safeplan.accounts.roles import Role
 from safeplan.accounts.services import intervention_owners_set, user_create
 from safeplan.actions.services import action_create
 from safeplan.imports.services import import_file
-from safeplan.jobs.models import Job
+from safeplan.jobs.models import TaskRun
 from safeplan.plans.selectors import intervention_key
 from safeplan.records.models import ImportBatch
 from tests.actions.conftest import BASE
@@ -443,7 +443,7 @@ def _world_build(tmp_path: Path) -> World:
     ).batch
     users = _personas(a_key, b_key)
     csc = ImportBatch.objects.filter(dataset="case_audits").get()
-    job = Job.objects.create(kind="import", payload={}, created_by=users["police"])
+    job = TaskRun.objects.create(kind="import", label="big.csv", created_by=users["police"])
     action_a = action_create(data=replace(BASE, intervention_key=a_key), by=None)
     action_b = action_create(data=replace(BASE, intervention_key=b_key), by=None)
     values = {
@@ -490,6 +490,9 @@ def _request(world: World, persona: str, r: Row) -> Any:
 
 
 def _answer(response: Any) -> int | str:
+    # every answer, whoever asks: the strict policy and never cached (issue 9, item 9)
+    assert "default-src 'none'" in response["Content-Security-Policy"]
+    assert "no-store" in response["Cache-Control"]
     if response.status_code != 302:
         return int(response.status_code)
     sign_in = response["Location"].startswith("/account/sign-in/?next=")

@@ -57,6 +57,14 @@ def env_int(name: str, *, default: int) -> int:
         ) from None
 
 
+def env_positive_int(name: str, *, default: int) -> int:
+    """A whole number of at least 1 (a limit, a count)."""
+    value = env_int(name, default=default)
+    if value < 1:
+        raise ConfigurationError(f"environment variable {name}={value} must be 1 or more")
+    return value
+
+
 def env_list(name: str, *, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from safeplan.datasets.schema import DATASETS, RULES, ColumnType
 from safeplan.engine.docs import render_measures
+from safeplan.returns.rules import RETURN_RULES
 
 DOCS_DIR = Path(__file__).resolve().parents[2] / "docs"
 
@@ -33,6 +34,15 @@ def render_import_rules() -> str:
         "| rule | name | what it requires |\n|---|---|---|\n",
     ]
     lines += [f"| {r.id} | {r.title} | {r.explanation} |\n" for r in RULES.values()]
+    lines += [
+        "\n## Statutory returns\n\n",
+        "A CIN census, SSDA903 or Annex A is first read by its adapter (see "
+        "[returns.md](returns.md)); a return as a whole is refused under these rules. "
+        "Its rows are then checked by the rules above, each problem named by the return's "
+        "own place (XML path and child id, or sheet, row and column).\n\n",
+        "| rule | name | what it requires |\n|---|---|---|\n",
+    ]
+    lines += [f"| {r.id} | {r.title} | {r.explanation} |\n" for r in RETURN_RULES.values()]
     return "".join(lines)
 
 

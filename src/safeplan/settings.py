@@ -10,27 +10,36 @@ Environment variables:
 - ``CSRF_TRUSTED_ORIGINS``: comma separated origins (``https://plan.example.org``); default none.
 - ``SAFEPLAN_SSL_REDIRECT``, ``SAFEPLAN_HSTS_SECONDS``, ``SAFEPLAN_HSTS_PRELOAD``,
   ``SAFEPLAN_BEHIND_TLS_PROXY``: HTTPS settings, used in production only (see below).
-- ``SAFEPLAN_LOGIN_FAILURE_LIMIT``: failed sign-ins before a lock-out; default 5.
+- ``SAFEPLAN_LOGIN_FAILURE_LIMIT``: failed sign-ins for one username from one address before
+  a pause; default 5. ``SAFEPLAN_LOGIN_FAILURE_LIMIT_PER_USERNAME`` (from any address; 10)
+  and ``SAFEPLAN_LOGIN_FAILURE_LIMIT_PER_ADDRESS`` (for any usernames; 20) likewise.
 - ``SAFEPLAN_PROXY_COUNT``: reverse proxies in front of safeplan (the client's address is
   then read from ``X-Forwarded-For``); default 0.
 - ``SAFEPLAN_PSEUDONYMISE_KEY``: child and learner ids are stored as keyed hashes under it;
   required in production unless ``SAFEPLAN_PSEUDONYMISE=off`` (ids stored as received).
 - ``SAFEPLAN_LOCALITIES``: comma separated list of the area's localities (optional).
+- ``SAFEPLAN_TASKS_BACKEND``, ``SAFEPLAN_CELERY_BROKER_URL``, ``SAFEPLAN_SERVE_WORKER``,
+  ``SAFEPLAN_IMPORT_MEMORY_MB``, ``SAFEPLAN_IMPORT_TIME_LIMIT_MINUTES``: background
+  tasks (see below and docs/background-tasks.md).
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import tempfile
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 from safeplan.config import (
     ConfigurationError,
     env_bool,
+    env_choice,
     env_int,
     env_list,
+    env_positive_int,
     env_str,
     mode,
     pseudonymise_key,
@@ -69,11 +78,33 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 PSEUDONYMISE_KEY = pseudonymise_key(MODE)  # required in production unless explicitly off
 LOCALITIES = env_list("SAFEPLAN_LOCALITIES", default=[])
 
-# Agency uploads (safeplan.submission) and the database-backed job queue (safeplan.jobs).
+# Agency uploads (safeplan.submission) and background tasks (safeplan.jobs, on django-tasks).
 UPLOAD_DIR = Path(env_str("SAFEPLAN_UPLOAD_DIR", default=str(Path("var") / "uploads")))
 BACKGROUND_IMPORT_BYTES = env_int("SAFEPLAN_BACKGROUND_IMPORT_BYTES", default=5 * 1024 * 1024)
-JOBS_THREAD = env_bool("SAFEPLAN_JOBS_THREAD", default=MODE != "test")
-JOBS_STALE_MINUTES = env_int("SAFEPLAN_JOBS_STALE_MINUTES", default=30)
+# A background import runs in a child process limited to this much address space
+# (RLIMIT_AS), and is stopped after this long; 0 switches either limit off.
+IMPORT_MEMORY_MB = env_int("SAFEPLAN_IMPORT_MEMORY_MB", default=2048)
+IMPORT_TIME_LIMIT_MINUTES = env_int("SAFEPLAN_IMPORT_TIME_LIMIT_MINUTES", default=120)
+# `safeplan serve` starts a task worker beside the web server (demo: one command runs all).
+SERVE_WORKER = env_bool("SAFEPLAN_SERVE_WORKER", default=MODE == "demo")
+TASKS_BACKEND = env_choice(
+    "SAFEPLAN_TASKS_BACKEND", choices=("database", "celery"), default="database"
+)
+TASK_APPS = ["django_tasks", "django_tasks_db"]
+if TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+else:
+    # Deployments that already run Celery: the same tasks, sent to its broker and run by
+    # `celery -A django_tasks_fennel.app worker` (docs/background-tasks.md).
+    if importlib.util.find_spec("django_tasks_fennel") is None:
+        raise ConfigurationError(
+            "SAFEPLAN_TASKS_BACKEND=celery needs the celery extra: pip install 'safeplan[celery]'"
+        )
+    TASKS = {"default": {"BACKEND": "django_tasks_fennel.CeleryBackend", "QUEUES": ["default"]}}
+    TASK_APPS = ["django_tasks", "django_tasks_fennel"]
+    CELERY_BROKER_URL = env_str("SAFEPLAN_CELERY_BROKER_URL")
+    CELERY_RESULT_BACKEND = env_str("SAFEPLAN_CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)
+    CELERY_TASK_ACKS_LATE = False  # a task is delivered once; a worker that dies does not rerun it
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -83,6 +114,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "csp",
     "safeplan.accounts",
     "safeplan.pages",
     "safeplan.plans",
@@ -92,6 +124,7 @@ INSTALLED_APPS = [
     "safeplan.web",
     "safeplan.actions",
     "safeplan.jobs",
+    *TASK_APPS,
     "safeplan.submission",
     "safeplan.audit",
 ]
@@ -99,6 +132,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise, so that static files keep their own headers (safeplan.web.headers).
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "safeplan.web.headers.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -170,12 +207,23 @@ AUTH_PASSWORD_VALIDATORS = [
 if MODE == "test":
     # Hashing at full strength would make the suite crawl; test users are throwaway.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-# django-axes: lock a username from one address after repeated failures, so
-# that nobody can lock a colleague out from elsewhere.
-AXES_FAILURE_LIMIT = env_int("SAFEPLAN_LOGIN_FAILURE_LIMIT", default=5)
+# django-axes pauses sign-in when, within the cool-off, failures reach a limit
+# for one username from one address, for one username from anywhere, or for
+# one address across usernames (password spraying): each count has its own
+# limit (safeplan.accounts.throttle). The per-username limit is higher than
+# the per-(username, address) one so that locking a colleague out from
+# elsewhere takes more than a few tries; the per-address one is higher still,
+# as an office may share one address.
+AXES_FAILURE_LIMIT = env_positive_int("SAFEPLAN_LOGIN_FAILURE_LIMIT", default=5)
+SAFEPLAN_THROTTLE_LIMITS = [
+    (["username", "ip_address"], AXES_FAILURE_LIMIT),
+    ("username", env_positive_int("SAFEPLAN_LOGIN_FAILURE_LIMIT_PER_USERNAME", default=10)),
+    ("ip_address", env_positive_int("SAFEPLAN_LOGIN_FAILURE_LIMIT_PER_ADDRESS", default=20)),
+]
+AXES_LOCKOUT_PARAMETERS = [parameter for parameter, _ in SAFEPLAN_THROTTLE_LIMITS]
+AXES_HANDLER = "safeplan.accounts.throttle.ThrottleHandler"
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+AXES_RESET_ON_SUCCESS = True  # the failures of the username that signed in (throttle.py)
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 # Behind reverse proxies, the client address comes from X-Forwarded-For.
 SAFEPLAN_PROXY_COUNT = env_int("SAFEPLAN_PROXY_COUNT", default=0)
@@ -186,6 +234,31 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default=[])
 X_FRAME_OPTIONS = "DENY"
+# No inline script or style anywhere (charts draw with SVG attributes, not CSS:
+# safeplan.charts.render); everything comes from safeplan's own origin.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],  # the progress page polls itself
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+    }
+}
+# Nothing here uses a camera, a microphone, a location or any other device feature.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "browsing-topics", "camera",
+        "display-capture", "geolocation", "gyroscope", "hid", "idle-detection",
+        "magnetometer", "microphone", "midi", "payment", "publickey-credentials-get",
+        "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+    )
+}  # fmt: skip
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 

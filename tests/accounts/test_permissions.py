@@ -16,6 +16,7 @@ from django.test import RequestFactory
 
 from safeplan.accounts.permissions import (
     PERMISSIONS,
+    Upload,
     agency_datasets,
     has_permission,
     permission_required,
@@ -36,10 +37,11 @@ class _Action:
 
 
 class _Batch:
-    """Anything with a dataset (an import batch) stands for its dataset."""
+    """Anything with a dataset and a source (an import batch) stands for both."""
 
-    def __init__(self, dataset: str) -> None:
+    def __init__(self, dataset: str, source: str) -> None:
         self.dataset = dataset
+        self.source = source
 
 
 MATRIX: list[tuple[str, object, set[str]]] = [
@@ -62,8 +64,16 @@ MATRIX: list[tuple[str, object, set[str]]] = [
     ("submission.upload", "challenges", STAFF | {"submitter_x", "submitter_y"}),  # both agencies
     ("submission.upload", "referrals", STAFF),  # Children's Social Care's
     ("submission.upload", "no_such_dataset", STAFF),
-    ("batch.view", _Batch("missing_episodes"), STAFF | {"submitter_x"}),
-    ("batch.view", _Batch("referrals"), STAFF),
+    ("batch.view", _Batch("missing_episodes", "police"), STAFF | {"submitter_x"}),
+    ("batch.view", _Batch("referrals", "police"), STAFF),
+    # a dataset sent by several agencies: the source says whose a batch is
+    ("batch.view", _Batch("challenges", "police"), STAFF | {"submitter_x"}),
+    ("batch.view", _Batch("challenges", "health"), STAFF | {"submitter_y"}),
+    ("batch.view", _Batch("missing_episodes", "missing_episodes"), STAFF),
+    # an upload under another agency's source, or a made-up one, is refused
+    ("submission.upload", Upload("challenges", "police"), STAFF | {"submitter_x"}),
+    ("submission.upload", Upload("challenges", "health"), STAFF | {"submitter_y"}),
+    ("submission.upload", Upload("missing_episodes", "elsewhere"), STAFF),
     # actions: an owner only for the intervention they own
     ("action.update", INTERVENTION_A, STAFF | {"owner_a"}),
     ("action.update", _Action(INTERVENTION_B), STAFF | {"owner_b"}),

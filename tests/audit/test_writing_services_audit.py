@@ -29,6 +29,7 @@ from safeplan.audit.models import AuditEvent
 from safeplan.imports import services as imports
 from safeplan.imports import withdraw
 from safeplan.jobs import services as jobs
+from safeplan.jobs import tasks as job_tasks
 from safeplan.measures import services as measures
 from safeplan.plans import services as plans
 from safeplan.plans.planfile import parse_plan_text
@@ -41,7 +42,7 @@ from tests.plans.test_planfile_targets import _targets
 
 MODULES: tuple[ModuleType, ...] = (
     accounts, plans, imports, measures, scorecard, illustrative,
-    actions, withdraw, jobs, submission,
+    actions, withdraw, jobs, job_tasks, submission,
 )  # fmt: skip
 PASSWORD = "correct-horse-battery"
 APRIL = dt.date(2018, 4, 1)
@@ -87,7 +88,11 @@ def _upload() -> object:
     )
     upload = SimpleUploadedFile("challenges.csv", CHALLENGES.encode())
     return submission.submission_receive(
-        user=user, dataset="challenges", source="challenges", covers=None, upload=upload
+        user=user,
+        dataset="challenges",
+        source="police",
+        covers=None,
+        upload=upload,  # its own agency source
     )
 
 
@@ -121,6 +126,9 @@ WRITERS: dict[str, Writer] = {
         "user.unlock", lambda _: accounts.user_unlock(username="jo", actor="admin"),
         setup=lambda _: _user()),
     "demo_users_create": Writer("user.create", lambda _: accounts.demo_users_create()),
+    "demo_users_deactivate": Writer(
+        "user.deactivate", lambda _: accounts.demo_users_deactivate(actor="admin"),
+        before=True, setup=lambda _: accounts.demo_users_create()),
     "plan_load": Writer(
         "plan.load",
         lambda _: plans.plan_load(text=_targets("M3", "value = 70\nfrom = 2018-04-01"),
@@ -196,29 +204,44 @@ WRITERS: dict[str, Writer] = {
                                        by=_user("ana"), today=dt.date(2024, 1, 20))),
     "batch_withdraw": Writer(
         "batch.withdraw",
-        lambda folder: withdraw.batch_withdraw(batch=_accepted(folder).batch, by="ana",
-                                               recompute=False),
+        lambda folder: withdraw.batch_withdraw(batch=_accepted(folder).batch, by="ana"),
         before=True),
-    "job_enqueue": Writer(
-        "job.enqueue", lambda _: jobs.job_enqueue(kind="import", payload={}, by="ana")),
+    "run_create": Writer(
+        "job.enqueue", lambda _: jobs.run_create(kind="import", actor="ana", label="a.csv")),
+    "run_fail": Writer(
+        "job.fail",
+        lambda _: jobs.run_fail(jobs.run_create(kind="import", actor="ana", label="a.csv"),
+                                error="it broke")),
+    "import_enqueue": Writer(
+        "job.enqueue",
+        lambda folder: job_tasks.import_enqueue(actor="ana", dataset="challenges",
+                                                source="challenges", covers=None,
+                                                upload=_csv(folder, CHALLENGES),
+                                                file_name="challenges.csv", total=1)),
+    "withdraw_enqueue": Writer(
+        "job.enqueue",
+        lambda folder: job_tasks.withdraw_enqueue(batch=_accepted(folder).batch, actor="ana")),
+    "recompute_enqueue": Writer(
+        "job.enqueue", lambda _: job_tasks.recompute_enqueue(actor="ana", trigger="a test")),
     "submission_receive": Writer("import.accept", lambda _: _upload()),
 }  # fmt: skip
 
 NOT_WRITERS = {
     "roles_ensure": "creates the five fixed role groups; no person's data",
     "parse_covers": "reads text",
-    "recompute_deferred": "a context manager; the computation it defers is audited",
     "measure_spec_checked": "reads the catalogue",
     "plan_keys": "reads the active plan",
     "action_input_errors": "checks input",
     "action_snapshot": "reads an action",
-    "job_handlers": "reads the registry of job kinds",
-    "worker_name": "names this process",
-    # queue machinery: what a job runs (an import) is audited by the service it calls
-    "job_claim": "marks a queued job as running",
-    "job_run": "runs a job through its handler, whose service audits",
-    "job_run_next": "claims and runs the next job",
-    "jobs_requeue_stale": "puts back jobs whose worker died",
+    # task machinery: what a task runs (an import, a withdrawal) is audited by its service
+    "upload_folder": "names the folder of uploads",
+    "run_actor": "reads who asked for a task",
+    "run_sent": "notes the queue's id of a task whose queueing was audited",
+    "run_start": "marks a queued task running; the service it runs audits",
+    "run_progress": "counts rows read",
+    "run_finish": "records how a task ended; the service it ran audited what it did",
+    "run_upload_delete": "deletes a stored upload once its import has ended",
+    "tasks_sweep": "fails tasks a stopped worker left (run_fail audits each) and deletes orphan files",
     "upload_store": "writes the uploaded file to disk; its import is audited",
 }
 

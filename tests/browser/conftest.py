@@ -8,6 +8,11 @@ Every test here is marked ``browser`` and skipped, with the reason, when
   the sign-in form, returning the page on the landing URL;
 - ``axe_check(page)``: runs the vendored axe-core on the page and fails on any
   serious or critical violation.
+
+Every page a test opens is watched for Content-Security-Policy violations
+(the ``securitypolicyviolation`` event, and Chromium's console report of
+each, which also covers pages without JavaScript): a test that saw any fails
+at teardown, naming the page and what was blocked.
 """
 
 from __future__ import annotations
@@ -63,21 +68,43 @@ def browser(django_db_setup: None) -> Iterator[Browser]:
         chromium.close()
 
 
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(java_script_enabled=True)
+#: Reports each CSP violation on the page to Python (a CDP binding: no policy blocks it).
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.safeplanCspViolation(`${event.effectiveDirective} blocked ${event.blockedURI || "inline"}`
+    + ` at ${event.documentURI} (${event.sample})`);
+});
+"""
+
+
+def _watched(browser: Browser, *, javascript: bool) -> Iterator[Page]:
+    context = browser.new_context(java_script_enabled=javascript)
     page = context.new_page()
+    violations: list[str] = []
+    page.expose_function("safeplanCspViolation", lambda text: violations.append(str(text)))
+    page.add_init_script(CSP_LISTENER)
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield page
     context.close()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    yield from _watched(browser, javascript=True)
 
 
 @pytest.fixture
 def no_js_page(browser: Browser) -> Iterator[Page]:
     """A page with JavaScript switched off: every page must still work."""
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
-    yield page
-    context.close()
+    yield from _watched(browser, javascript=False)
 
 
 def sign_in(page: Page, base_url: str, username: str, password: str = PASSWORD) -> None:
@@ -105,7 +132,8 @@ def signed_in_page(
 
 def axe_violations(page: Page) -> list[dict[str, object]]:
     """axe-core's serious and critical violations on the page as it stands."""
-    page.add_script_tag(path=str(AXE))
+    # Evaluated through the DevTools protocol, as the CSP (no inline script) would block a tag.
+    page.evaluate(AXE.read_text(encoding="utf-8"))
     results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [v for v in results["violations"] if v["impact"] in BLOCKING_IMPACTS]
 

@@ -17,7 +17,7 @@ from playwright.sync_api import Page
 from safeplan.accounts.roles import Role
 from safeplan.accounts.services import user_create
 from safeplan.actions.services import ActionInput, action_create
-from safeplan.jobs.services import job_run_next
+from safeplan.jobs.worker import worker_run
 from safeplan.plans.services import plan_load_default
 from tests.browser.conftest import PASSWORD, axe_check, sign_in
 from tests.imports.conftest import GOOD_ROWS
@@ -119,7 +119,7 @@ def test_a_large_file_is_followed_without_javascript_until_its_batch_is_shown(
     assert no_js_page.get_by_role("heading", level=1).inner_text() == "Importing big.csv"
     assert no_js_page.locator("#job-status").inner_text() == "Queued"
 
-    job_run_next(worker="test")  # as the runner thread would
+    worker_run(batch=True)  # as the worker beside the server would
     no_js_page.get_by_role("button", name="Refresh").click()
     no_js_page.wait_for_load_state()
     assert no_js_page.get_by_role("heading", level=1).inner_text() == "The file was imported"
@@ -136,6 +136,6 @@ def test_with_javascript_the_progress_page_moves_on_by_itself(
     _upload(page, str(live_server), _episodes(tmp_path / "big.csv"))
     assert page.locator("#job-status").inner_text() == "Queued"
     axe_check(page)
-    job_run_next(worker="test")
+    worker_run(batch=True)
     page.wait_for_url(re.compile(r"/data/batches/\d+/$"), timeout=10_000)
     assert page.get_by_role("heading", level=1).inner_text() == "The file was imported"

@@ -80,7 +80,7 @@ def test_a_ghosted_point_is_hollow_and_not_counted_as_a_signal() -> None:
     assert "1 ghosted (left out of the calculations)." in desc
     assert "Concern" not in desc
     assert "Ghosted (not used)" in svg
-    assert "fill: #ffffff; stroke: #505a5f" in svg
+    assert 'fill="#ffffff" stroke="#505a5f"' in svg  # a hollow marker
 
 
 def test_recalculation_and_baseline_are_marked() -> None:

@@ -191,7 +191,7 @@ def test_a_withdrawal_during_an_import_says_try_again(
     batch = _import(_referrals(tmp_path / "a.csv", 0))().batch
     monkeypatch.setattr(locks, "LOCK_WAIT_SECONDS", 0.3)
     with _writer_elsewhere(), pytest.raises(WithdrawError, match="is running; try again"):
-        batch_withdraw(batch=batch, by=None, recompute=False)
+        batch_withdraw(batch=batch, by=None)
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.ACCEPTED
     assert Referral.objects.filter(is_current=True).count() == ROWS

@@ -96,7 +96,7 @@ def test_population_holds_no_identifiers_and_is_never_refused(csv_file: CsvFile)
 def test_withdrawn_and_rejected_batches_hold_no_records_to_match(csv_file: CsvFile) -> None:
     old = _import(csv_file, KEY).batch
     _import(csv_file, KEY, referral_date="31/02/2024")  # rejected
-    batch_withdraw(batch=old, by=None, recompute=False)
+    batch_withdraw(batch=old, by=None)
     assert _import(csv_file, OTHER_KEY, referral_id="R2").accepted
 
 

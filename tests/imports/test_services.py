@@ -165,13 +165,14 @@ def test_it_reports_progress_as_rows_are_read(
     assert seen == [50, 100, 101]
 
 
-def test_the_after_accept_hook_runs_once_the_import_is_committed(
+def test_the_importer_leaves_nothing_to_run_after_its_commit(
     csv_file: Callable[..., Path], django_capture_on_commit_callbacks: Any
 ) -> None:
+    # The measures are recomputed by the caller (the command line, a task), not by a hook.
     with django_capture_on_commit_callbacks() as callbacks:
         run_import("referrals", csv_file([referral("R1")]))
         run_import("referrals", csv_file([referral("")], name="bad.csv"))
-    assert [c.func.__name__ for c in callbacks] == ["_after_accept"]
+    assert callbacks == []
 
 
 # --- versions and supersession -------------------------------------------------
@@ -417,21 +418,3 @@ def test_an_upload_stored_under_another_name_is_read_by_its_own_name(
         dataset="referrals", path=stored, submitted_by="ann", file_name="Referrals Q1.csv"
     )
     assert (outcome.accepted, outcome.batch.file_name) == (True, "Referrals Q1.csv")
-
-
-def test_a_failure_after_commit_does_not_undo_or_hide_the_accepted_import(
-    csv_file: Callable[..., Path],
-    django_capture_on_commit_callbacks: Any,
-    monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    from safeplan.measures import services as measures
-
-    def broken(batch: ImportBatch) -> None:
-        raise RuntimeError("disk full")
-
-    monkeypatch.setattr(measures, "results_compute_after_import", broken)
-    with django_capture_on_commit_callbacks(execute=True):
-        outcome = run_import("referrals", csv_file([referral("R1")]))
-    assert outcome.accepted
-    assert "recomputing the measures failed (RuntimeError: disk full)" in caplog.text

@@ -93,7 +93,7 @@ def test_withdrawing_a_batch_restores_its_own_sources_versions_only(csv_file: Cs
     send(csv_file, "police", [challenge("CH-1001", stage="2")])
     health_again = send(csv_file, "health", [challenge("CH-1001", stage="3")]).batch
 
-    outcome = batch_withdraw(batch=health_again, by=None, recompute=False)
+    outcome = batch_withdraw(batch=health_again, by=None)
 
     assert (outcome.withdrawn, outcome.restored) == (1, 1)
     stages = dict(Challenges.objects.filter(is_current=True).values_list("import_source", "stage"))
@@ -105,7 +105,7 @@ def test_withdrawing_one_sources_batch_leaves_the_others_record_current(
 ) -> None:
     send(csv_file, "health", [challenge("CH-1001")])
     police = send(csv_file, "police", [challenge("CH-1001")]).batch
-    outcome = batch_withdraw(batch=police, by=None, recompute=False)
+    outcome = batch_withdraw(batch=police, by=None)
     assert (outcome.withdrawn, outcome.restored) == (1, 0)
     assert current() == {("health", "CH-1001")}
 

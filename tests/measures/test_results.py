@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from safeplan.cli import main
 from safeplan.imports.services import import_file
 from safeplan.measures.models import ComputeRun, MeasureResult
-from safeplan.measures.services import recompute_deferred, results_compute
+from safeplan.measures.services import results_compute, results_compute_after_import
 from safeplan.plans.services import plan_load_default
 
 pytestmark = pytest.mark.django_db
@@ -34,12 +34,14 @@ def referrals(tmp_path):
 
 
 @pytest.fixture
-def load(django_capture_on_commit_callbacks):
-    """Import like a user: the recomputation hook runs when the import commits."""
+def load():
+    """Import like `safeplan import`: the measures are recomputed once the import is accepted."""
 
     def _load(path, **options):
-        with django_capture_on_commit_callbacks(execute=True):
-            return import_file(dataset="referrals", path=path, submitted_by="test", **options)
+        outcome = import_file(dataset="referrals", path=path, submitted_by="test", **options)
+        if outcome.accepted:
+            results_compute_after_import(outcome.batch)
+        return outcome
 
     return _load
 
@@ -60,12 +62,9 @@ def test_an_accepted_import_recomputes_the_measures(referrals, load):
     assert (row.value, row.numerator, row.denominator, row.status) == (2.0, 2.0, 3.0, "ok")
 
 
-def test_deferred_recomputation_waits_for_the_caller(referrals, load):
-    with recompute_deferred():
-        load(referrals)
+def test_the_importer_leaves_the_recompute_to_its_caller(referrals):
+    assert import_file(dataset="referrals", path=referrals, submitted_by="test").accepted
     assert not ComputeRun.objects.exists()
-    results_compute(trigger="test")
-    assert ComputeRun.objects.count() == 1
 
 
 def test_results_prints_exactly_the_agreed_columns(referrals, load):

@@ -9,20 +9,21 @@ from pathlib import Path
 import pytest
 
 from safeplan.imports.services import import_file
+from safeplan.measures.services import results_compute_after_import
 
 Loader = Callable[..., object]
 
 
 @pytest.fixture
-def load(tmp_path: Path, django_capture_on_commit_callbacks) -> Loader:
-    """Import CSV text into a dataset; the measures are recomputed when the import commits."""
+def load(tmp_path: Path) -> Loader:
+    """Import CSV text into a dataset, then recompute the measures (as `safeplan import` does)."""
 
     def _load(dataset: str, text: str, covers: tuple[date, date] | None = None) -> object:
         path = tmp_path / f"{dataset}.csv"
         path.write_text(text, encoding="utf-8")
-        with django_capture_on_commit_callbacks(execute=True):
-            outcome = import_file(dataset=dataset, path=path, submitted_by="test", covers=covers)
+        outcome = import_file(dataset=dataset, path=path, submitted_by="test", covers=covers)
         assert outcome.accepted, outcome.problems
+        results_compute_after_import(outcome.batch)
         return outcome
 
     return _load

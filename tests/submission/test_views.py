@@ -15,8 +15,8 @@ from django.test import Client
 
 from safeplan.accounts.roles import Role
 from safeplan.accounts.services import user_create
-from safeplan.jobs.models import Job
-from safeplan.jobs.services import job_run_next
+from safeplan.jobs.models import TaskRun
+from safeplan.jobs.worker import worker_run
 from safeplan.records.models import RECORD_MODELS, ImportBatch
 from tests.imports.conftest import GOOD_ROWS, run_import, table, write_csv
 
@@ -137,24 +137,26 @@ def test_an_analyst_sees_the_records_of_a_batch(as_role: SignIn) -> None:
     assert viewed.object_id == str(batch.pk)
 
 
+@pytest.mark.django_db(transaction=True)  # the import runs in a child process
 def test_a_large_file_is_imported_in_the_background_with_its_progress_shown(
     as_role: SignIn, settings: LazySettings
 ) -> None:
     settings.BACKGROUND_IMPORT_BYTES = 10
     client = as_role(Role.AGENCY_SUBMITTER)
     response = upload(client, episodes_file())
-    job = Job.objects.get()
+    job = TaskRun.objects.get()
     assert response["Location"] == f"/data/jobs/{job.pk}/"  # type: ignore[index]
     page = client.get(f"/data/jobs/{job.pk}/").text
     assert "Queued" in page
     assert "Refresh" in page
     assert "of about 1" in page
-    job_run_next(worker="test")
+    assert worker_run(batch=True) == 2  # the import, then the recompute it queued
     batch = ImportBatch.objects.get()
     finished = client.get(f"/data/jobs/{job.pk}/")
     assert finished["Location"] == f"/data/batches/{batch.pk}/"
     assert batch.source == POLICE
     assert batch.status == "accepted"
+    assert not list(Path(settings.UPLOAD_DIR).iterdir())  # the upload is not kept
 
 
 def test_someone_elses_job_is_not_shown(
@@ -163,7 +165,7 @@ def test_someone_elses_job_is_not_shown(
     settings.BACKGROUND_IMPORT_BYTES = 10
     upload(as_role(Role.AGENCY_SUBMITTER), episodes_file())
     client.force_login(person(Role.AGENCY_SUBMITTER, "other-police"))
-    assert client.get(f"/data/jobs/{Job.objects.get().pk}/").status_code == 403
+    assert client.get(f"/data/jobs/{TaskRun.objects.get().pk}/").status_code == 403
 
 
 def _health_batch(tmp_path: Path) -> ImportBatch:
@@ -213,16 +215,30 @@ def _episodes_path() -> Path:
     return write_csv(Path(tempfile.mkdtemp()) / "episodes.csv", header, cells)
 
 
+@pytest.mark.django_db(transaction=True)  # the worker works on committed data, as it would
 def test_an_analyst_withdraws_a_batch_after_confirming(as_role: SignIn) -> None:
     client = as_role(Role.ANALYST)
     upload(client, episodes_file())
     batch = ImportBatch.objects.get()
     assert "Are you sure" in client.get(f"/data/batches/{batch.pk}/withdraw/").text
-    response = client.post(f"/data/batches/{batch.pk}/withdraw/", follow=True)
+    queued = client.post(f"/data/batches/{batch.pk}/withdraw/", follow=True)
+    assert f"Withdrawing batch {batch.pk}" in queued.text  # a background task's page
+    assert worker_run(batch=True) == 3  # the upload's recompute, the withdrawal, its recompute
+    response = client.get(queued.redirect_chain[-1][0], follow=True)
     batch.refresh_from_db()
     assert batch.status == "withdrawn"
     assert "withdrawn" in response.text
     assert not RECORD_MODELS["missing_episodes"].objects.filter(is_current=True).exists()
+
+
+def test_a_second_withdrawal_of_a_batch_is_the_first_one_again(as_role: SignIn) -> None:
+    client = as_role(Role.ANALYST)
+    upload(client, episodes_file())
+    batch = ImportBatch.objects.get()
+    first = client.post(f"/data/batches/{batch.pk}/withdraw/")
+    second = client.post(f"/data/batches/{batch.pk}/withdraw/")  # a double click
+    assert first["Location"] == second["Location"]
+    assert TaskRun.objects.filter(kind="withdraw").count() == 1
 
 
 def test_a_coverage_window_needs_both_dates(as_role: SignIn) -> None:

@@ -24,6 +24,7 @@ from pathlib import Path
 from safeplan.accounts.roles import Role
 from safeplan.accounts.services import user_create
 from safeplan.imports.services import import_file
+from safeplan.measures.services import results_compute_after_import
 from safeplan.plans.services import plan_load_default
 from safeplan.scorecard.services import target_set
 
@@ -48,7 +49,7 @@ def audits_csv(quarters: list[tuple[date, int, int]]) -> str:
 
 
 def county_load(folder: Path) -> None:
-    """The default plan, M8's targets and the audits (the measures are computed on import)."""
+    """The default plan, M8's targets and the audits, with the measures computed."""
     plan_load_default()
     target_set(measure="M8", value=30, tolerance=5, effective_from=date(2017, 4, 1),
                effective_to=date(2018, 3, 31), by="ana")  # fmt: skip
@@ -57,6 +58,7 @@ def county_load(folder: Path) -> None:
     path.write_text(audits_csv(AUDITS), encoding="utf-8")
     outcome = import_file(dataset="case_audits", path=path, submitted_by="test", covers=COVERS)
     assert outcome.accepted, outcome.problems
+    results_compute_after_import(outcome.batch)
 
 
 def username(role: Role) -> str:
@@ -70,3 +72,15 @@ def county_live() -> None:
     for role in Role:
         agency = "Durham Constabulary" if role is Role.AGENCY_SUBMITTER else None
         user_create(username=username(role), role=role, password=PASSWORD, agency=agency)
+
+
+def county_live_with_actions() -> None:
+    """`county_live`, plus an action under each of two interventions (for crawling every page)."""
+    from dataclasses import replace
+
+    from safeplan.actions.services import action_create
+    from tests.actions.conftest import BASE
+
+    county_live()
+    for key in ("prevent-cse", "understand-neglect"):
+        action_create(data=replace(BASE, intervention_key=key), by=None)

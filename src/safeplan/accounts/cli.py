@@ -141,6 +141,22 @@ def user_owns(username: str, interventions: tuple[str, ...]) -> None:
     click.echo(f"{username} owns {', '.join(keys) or 'no intervention'}.")
 
 
+@user.command("deactivate-demo")
+def user_deactivate_demo() -> None:
+    """Switch off every demo account (demo-administrator, …): production refuses to start with them."""
+    from safeplan.cli import setup_django
+
+    setup_django()
+    from safeplan.accounts.services import demo_users_deactivate
+    from safeplan.audit.services import cli_actor
+
+    names = demo_users_deactivate(actor=cli_actor())
+    if names:
+        click.echo(f"Switched off {', '.join(names)}: they can no longer sign in.")
+    else:
+        click.echo("No demo account can sign in.")
+
+
 @user.command("unlock")
 @click.argument("username")
 def user_unlock_command(username: str) -> None:

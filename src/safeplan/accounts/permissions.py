@@ -7,14 +7,21 @@ permission, the roles that always hold it, and the rule (if any) by which
 other people hold it for one object:
 
 - ``submission.upload``: an agency submitter, for the datasets of their own
-  agency (``AGENCY_DATASETS``); ``obj`` is a dataset name or a batch.
-- ``batch.view``: an agency submitter, for batches of their agency's datasets.
+  agency (``AGENCY_DATASETS``), under their agency's own source
+  (``agency_source``); ``obj`` is a dataset name, an ``Upload`` or a batch.
+- ``batch.view``: an agency submitter, for their agency's batches (its
+  datasets, its source: ``challenges`` is sent by several agencies).
 - ``action.update`` / ``action.create``: an action owner, for the interventions
   they own (``InterventionOwner``); ``obj`` is an intervention key, an
   Intervention, or anything with ``intervention_key`` (an action).
 
 Child-level records (``records.view``, ``batch.contents``) are for analysts
-and administrators only. Signed-out users, switched-off users and users with
+and administrators only.
+
+A writing service asks ``actor_may(actor, "<name>", obj)`` about whoever acts:
+a user is asked the table; the command line (an operator's name) and safeplan
+itself hold every permission, as the operator holds the database anyway (ADR
+0020). A bulk path (a file import) asks once per row. Signed-out users, switched-off users and users with
 no role hold nothing. A superuser counts as an administrator (roles.py).
 
     >>> has_permission(request.user, "records.view")  # doctest: +SKIP
@@ -32,6 +39,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.utils.text import slugify
 
 from safeplan.accounts.roles import Role, user_roles
 
@@ -39,7 +47,10 @@ __all__ = [
     "AGENCY_DATASETS",
     "PERMISSIONS",
     "Permission",
+    "Upload",
+    "actor_may",
     "agency_datasets",
+    "agency_source",
     "has_permission",
     "owned_interventions",
     "permission_required",
@@ -93,6 +104,14 @@ Rule = Callable[[Subject, object], bool]
 
 
 @dataclass(frozen=True)
+class Upload:
+    """What an upload would write: a dataset, under an import source."""
+
+    dataset: str
+    source: str
+
+
+@dataclass(frozen=True)
 class Permission:
     description: str
     roles: frozenset[Role]  # these roles hold it for every object
@@ -103,8 +122,12 @@ def _own_agency_dataset(subject: Subject, obj: object) -> bool:
     if Role.AGENCY_SUBMITTER not in subject.roles:
         return False
     datasets = agency_datasets(subject.agency)
-    dataset = obj if isinstance(obj, str) else getattr(obj, "dataset", None)
-    return bool(datasets) if obj is None else dataset in datasets
+    if obj is None:
+        return bool(datasets)
+    if isinstance(obj, str):
+        return obj in datasets
+    source = getattr(obj, "source", None)  # an Upload or a batch: the agency's own source only
+    return getattr(obj, "dataset", None) in datasets and source == agency_source(subject.agency)
 
 
 def _owns_intervention(subject: Subject, obj: object) -> bool:
@@ -150,6 +173,24 @@ def has_permission(
     return permission.rule is not None and permission.rule(subject, obj)
 
 
+def actor_may(actor: object, perm: str, obj: object = None) -> bool:
+    """Whether whoever acts in a service holds ``perm`` (for ``obj``).
+
+    A user (signed in or not) holds what ``has_permission`` says; a name (the
+    command line's operator, ``"safeplan demo"``) or None (safeplan itself)
+    holds every permission: they act with the database's own credentials.
+
+    >>> actor_may("ana (command line)", "user.manage")
+    True
+    """
+    PERMISSIONS[perm]  # a misspelt name fails for every actor
+    if actor is None or isinstance(actor, str):
+        return True
+    if not isinstance(actor, AbstractBaseUser | AnonymousUser):
+        return False  # anything else is nobody: closed, not open
+    return has_permission(actor, perm, obj)
+
+
 def agency_datasets(agency: str) -> frozenset[str]:
     """The datasets an agency submits: by its name, or a word in it; none if unknown.
 
@@ -164,6 +205,15 @@ def agency_datasets(agency: str) -> frozenset[str]:
         if word in name:
             return AGENCY_DATASETS[key]
     return frozenset()
+
+
+def agency_source(agency: str) -> str:
+    """The import source of an agency's uploads: its name as a slug ("" for none).
+
+    >>> agency_source("Durham Constabulary")
+    'durham-constabulary'
+    """
+    return slugify(agency)
 
 
 def owned_interventions(user: AbstractBaseUser | AnonymousUser) -> frozenset[str]:

@@ -43,6 +43,20 @@ def user_agency(user: User) -> str:
     return Profile.objects.filter(user=user).values_list("agency", flat=True).first() or ""
 
 
+#: The demo sign-ins `safeplan demo` creates, one per role; their passwords are published.
+DEMO_USERNAMES: tuple[str, ...] = tuple(f"demo-{role.slug}" for role in Role)
+
+
+def demo_users_active() -> list[str]:
+    """The demo accounts that can still sign in (none may, in production).
+
+    >>> demo_users_active()  # doctest: +SKIP
+    ['demo-administrator', 'demo-analyst']
+    """
+    users = User.objects.filter(username__in=DEMO_USERNAMES, is_active=True)
+    return list(users.order_by("username").values_list("username", flat=True))
+
+
 def user_get(username: str) -> User | None:
     """The user called ``username`` (case-insensitively), or None."""
     return User.objects.filter(username__iexact=username.strip()).first()

@@ -1,4 +1,9 @@
-"""Writing users and roles. Every password goes through Django's validators."""
+"""Writing users and roles. Every password goes through Django's validators.
+
+Each service needs ``user.manage`` of whoever acts (an administrator; the
+command line and safeplan itself hold it: `permissions.actor_may`) and raises
+PermissionDenied otherwise, whichever page or command calls it.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,13 @@ from typing import NamedTuple
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from safeplan.accounts.models import InterventionOwner, Profile
+from safeplan.accounts.permissions import actor_may
 from safeplan.accounts.roles import Role
+from safeplan.accounts.selectors import DEMO_USERNAMES, demo_users_active
 from safeplan.audit.services import Actor, audit_record
 
 
@@ -34,6 +41,11 @@ class DemoUser(NamedTuple):
     password: str
 
 
+def _require_manager(actor: Actor) -> None:
+    if not actor_may(actor, "user.manage"):
+        raise PermissionDenied("needs user.manage")
+
+
 def roles_ensure() -> dict[Role, Group]:
     """Create the role groups that are missing; safe to call any number of times."""
     return {role: Group.objects.get_or_create(name=role.value)[0] for role in Role}
@@ -49,9 +61,11 @@ def user_create(
     validator in ``AUTH_PASSWORD_VALIDATORS`` (length, common, numeric, similar
     to the username), otherwise `UserError` lists what is wrong.
     """
+    _require_manager(actor)
     username = username.strip()
     agency = (agency or "").strip()
     _user_check(username=username, role=role, agency=agency)
+    _demo_refused(username)
     user = User(username=username)
     try:
         validate_password(password, user)
@@ -80,6 +94,7 @@ def user_role_set(
     Any other role the user held is taken away, as is an agency that the new
     role does not use.
     """
+    _require_manager(actor)
     user = _user_get(username)
     agency = (agency or "").strip() if role is Role.AGENCY_SUBMITTER else ""
     if role is Role.AGENCY_SUBMITTER and not agency:
@@ -107,6 +122,7 @@ def intervention_owners_set(*, username: str, keys: list[str], actor: Actor = No
 
     Keys are ``plans.selectors.intervention_key`` of the interventions' names.
     """
+    _require_manager(actor)
     user = _user_get(username)
     before = _owned(user)
     wanted = sorted({key.strip() for key in keys if key.strip()})
@@ -152,6 +168,7 @@ def user_password_set(*, username: str, password: str, actor: Actor = None) -> U
 
     Audited as ``user.password_set``, without the password or its hash.
     """
+    _require_manager(actor)
     user = _user_get(username)
     try:
         validate_password(password, user)
@@ -171,9 +188,12 @@ def user_active_set(*, username: str, active: bool, actor: Actor = None) -> User
 
     Audited as ``user.deactivate`` or ``user.reactivate``.
     """
+    _require_manager(actor)
     user = _user_get(username)
     if _is_self(actor, user) and not active:
         raise UserError("You cannot switch yourself off.")
+    if active:
+        _demo_refused(user.username)
     before = _user_state(user)
     user.is_active = active
     user.save(update_fields=["is_active"])
@@ -191,6 +211,7 @@ def user_active_set(*, username: str, active: bool, actor: Actor = None) -> User
 @transaction.atomic
 def user_unlock(*, username: str, actor: Actor = None) -> int:
     """Lift a django-axes sign-in pause on `username` now; returns the failures cleared."""
+    _require_manager(actor)
     from axes.utils import reset
 
     cleared = int(reset(username=username.strip()))
@@ -203,6 +224,30 @@ def user_unlock(*, username: str, actor: Actor = None) -> int:
         after={"failures_cleared": cleared},
     )
     return cleared
+
+
+def _demo_refused(username: str) -> None:
+    """In production no demo account may sign in: its password is published."""
+    if settings.MODE == "production" and username.lower() in DEMO_USERNAMES:
+        raise UserError(
+            f"{username} is a demo account with a published password; "
+            "it cannot sign in in production.",
+            field="username",
+        )
+
+
+@transaction.atomic
+def demo_users_deactivate(*, actor: Actor = None) -> list[str]:
+    """Switch off every demo account that can still sign in; returns their usernames.
+
+    The fix for a production start-up refused because a database that once
+    served the demo still holds them (``safeplan user deactivate-demo``).
+    Switched off rather than deleted: what they did stays in the audit trail.
+    """
+    names = demo_users_active()
+    for name in names:
+        user_active_set(username=name, active=False, actor=actor)
+    return names
 
 
 def _user_get(username: str) -> User:

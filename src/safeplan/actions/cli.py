@@ -20,15 +20,30 @@ def actions() -> None:
 
 @actions.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_(path: Path) -> None:
+@click.option(
+    "--as",
+    "as_user",
+    metavar="USERNAME",
+    default=None,
+    help="Import on behalf of this user: every row is checked against what they may do "
+    "(an action owner, only their interventions) and the audit trail names them.",
+)
+def import_(path: Path, as_user: str | None) -> None:
     """Add and update actions from a CSV or XLSX file (all rows, or none)."""
     from safeplan.cli import setup_django
 
     setup_django()
+    from safeplan.accounts.selectors import user_get
     from safeplan.actions.files import actions_import
     from safeplan.audit.services import cli_actor
 
-    outcome = actions_import(path=path, by=cli_actor())
+    by: object = cli_actor()
+    if as_user is not None:
+        by = user_get(as_user)
+        if by is None or not by.is_active:
+            message = f"there is no active user called {as_user!r}"
+            raise click.BadParameter(message, param_hint="--as")
+    outcome = actions_import(path=path, by=by)
     for problem in outcome.problems:
         click.echo(problem.located(), err=True)
     if not outcome.accepted:

@@ -3,9 +3,12 @@
 The columns are `COLUMNS`; ``id`` is optional on import: a row with the id of
 an existing action updates it, a row without one adds an action, so a file
 exported, edited and imported again round-trips. Themes are separated by
-``;``; interventions and themes may be given by name or by key. Every problem
-in the file is reported at once (row, column, value, rule, message), and
-nothing is written unless there are none.
+``;``; interventions and themes may be given by name or by key. Every row is
+checked against who imports it, as the form is (A-P01: ``action.create`` for
+the intervention of a new action, ``action.update`` for the intervention of
+an action changed and for the one it moves to). Every problem in the file is
+reported at once (row, column, value, rule, message), and nothing is written
+unless there are none.
 
     outcome = actions_import(path=Path("actions.xlsx"), by=user)
     outcome.problems   # [ImportProblem(row=3, column="due_date", ...)]
@@ -23,6 +26,7 @@ from typing import Any
 import openpyxl
 from django.db import transaction
 
+from safeplan.accounts.permissions import actor_may
 from safeplan.actions.models import Action
 from safeplan.actions.services import (
     ActionInput,
@@ -63,6 +67,7 @@ RULES = {
     "A-V01": "dates are dates and % complete is a whole number",
     "A-V02": "the row describes a valid action (the form's checks)",
     "A-V03": "an id names an existing action, once in the file",
+    "A-P01": "whoever imports may add or change the actions of the row's intervention",
 }
 
 
@@ -132,7 +137,7 @@ def actions_import(*, path: Path, by: Any, file_name: str | None = None) -> Acti
     where = Where(file_name or path.name, "")
     keys = plan_keys()
     try:
-        rows, problems = _read(path, where, keys, file_name)
+        rows, problems = _read(path, where, keys, file_name, by)
     except ReadError as exc:
         return ActionsImportOutcome(problems=[where.problem("A-F01", exc.message, row=exc.row)])
     if problems:
@@ -150,7 +155,7 @@ def actions_import(*, path: Path, by: Any, file_name: str | None = None) -> Acti
 
 
 def _read(
-    path: Path, where: Where, keys: PlanKeys | None, file_name: str | None
+    path: Path, where: Where, keys: PlanKeys | None, file_name: str | None, by: Any
 ) -> tuple[list[_Row], list[ImportProblem]]:
     with open_table(path, dataset=SHEET, name=file_name) as table:
         where = Where(where.file, table.sheet)
@@ -166,7 +171,7 @@ def _read(
                 name: cells[i] if i < len(cells) else None for i, name in enumerate(header)
             }
             row, row_problems = _row(number, cells_by_name, where, keys, existing, seen)
-            problems += row_problems
+            problems += row_problems + _access_problems(number, cells_by_name, where, row, by)
             if row is not None:
                 rows.append(row)
     return rows, problems
@@ -221,6 +226,31 @@ def _row(
         if column not in parsed:  # a value that did not parse is reported once
             problem(column, "A-V02", message)
     return (None if problems else _Row(number, action, data)), problems
+
+
+def _access_problems(
+    number: int, cells: dict[str, Any], where: Where, row: _Row | None, by: Any
+) -> list[ImportProblem]:
+    """A-P01: the problems of a valid row that `by` may not write (asked per row)."""
+    if row is None:
+        return []
+
+    def problem(column: str, message: str) -> ImportProblem:
+        value = cell_text(cells.get(column))
+        return where.problem("A-P01", message, row=number, column=column, value=value)
+
+    key = row.data.intervention_key
+    if row.action is None:
+        if actor_may(by, "action.create", key):
+            return []
+        return [problem("intervention", f"you may not add actions to “{key}”")]
+    problems = []
+    if not actor_may(by, "action.update", row.action):
+        owner = row.action.intervention_key
+        problems.append(problem("id", f"you may not change this action of “{owner}”"))
+    elif key != row.action.intervention_key and not actor_may(by, "action.update", key):
+        problems.append(problem("intervention", f"you may not move an action to “{key}”"))
+    return problems
 
 
 def _existing(cell: Any, existing: dict[int, Action], seen: set[int], report: Any) -> Action | None:

@@ -1,7 +1,10 @@
 """Writing actions: create, edit, add dated progress, close; each checked and audited.
 
-Every service checks its input as a whole and raises `ActionInputError`
-carrying one message per field, worded for a GOV.UK error summary:
+Every service checks that whoever acts may (``action.create`` for the
+intervention an action is added to, ``action.update`` for the intervention of
+an action changed and for the one it moves to: `safeplan.accounts.permissions`),
+then checks its input as a whole and raises `ActionInputError` carrying one
+message per field, worded for a GOV.UK error summary:
 
     try:
         action_create(data=ActionInput(intervention_key="prevent-cse", title="", ...), by=user)
@@ -15,9 +18,11 @@ from dataclasses import asdict, dataclass, replace
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from safeplan.accounts.permissions import actor_may
 from safeplan.actions.models import Action, ActionStatus, ProgressUpdate
 from safeplan.audit.services import audit_record
 from safeplan.plans.models import Plan
@@ -26,6 +31,7 @@ from safeplan.plans.selectors import intervention_key, theme_key
 TITLE_MAX = 200
 OWNER_MAX = 150
 AGENCY_MAX = 200
+OWN_INTERVENTIONS_ONLY = "Select an intervention whose actions you own"
 
 
 class ActionInputError(ValueError):
@@ -178,8 +184,20 @@ def _author(by: Any) -> str:
     return by.get_username() if getattr(by, "is_authenticated", False) else "system"
 
 
+def _may_or_refuse(by: Any, permission: str, key: str) -> None:
+    """Refuse, as a problem with the intervention field, one that `by` may not write to."""
+    if not actor_may(by, permission, key):
+        raise ActionInputError({"intervention_key": OWN_INTERVENTIONS_ONLY})
+
+
+def _may_change(by: Any, action: Action) -> None:
+    if not actor_may(by, "action.update", action):
+        raise PermissionDenied(f"action.update is not allowed on action {action.pk}")
+
+
 def action_create(*, data: ActionInput, by: Any, owner_user: Any = None) -> Action:
-    """Add an action to an intervention of the active plan."""
+    """Add an action to an intervention of the active plan (``action.create`` for it)."""
+    _may_or_refuse(by, "action.create", data.intervention_key)
     checked = _checked(data)
     with transaction.atomic():
         action = Action.objects.create(**_fields(checked), owner_user=owner_user)
@@ -190,7 +208,13 @@ def action_create(*, data: ActionInput, by: Any, owner_user: Any = None) -> Acti
 
 
 def action_update(*, action: Action, data: ActionInput, by: Any) -> Action:
-    """Change what an action states (its progress is best changed by `action_progress_add`)."""
+    """Change what an action states (its progress is best changed by `action_progress_add`).
+
+    ``action.update`` is needed for the action's intervention and, when the
+    action moves, for the intervention it moves to.
+    """
+    _may_change(by, action)
+    _may_or_refuse(by, "action.update", data.intervention_key)
     checked = _checked(data)
     before = action_snapshot(action)
     with transaction.atomic():
@@ -214,6 +238,7 @@ def action_progress_add(
     today: date | None = None,
 ) -> ProgressUpdate:
     """Record progress as at `on`; the latest-dated update sets the action's % and status."""
+    _may_change(by, action)
     errors = _progress_errors(percent_complete, status)
     if on > (today or timezone.localdate()):
         errors["on"] = "Date of the update must be today or in the past"
@@ -256,6 +281,7 @@ def action_close(
     *, action: Action, on: date, note: str = "", by: Any, today: date | None = None
 ) -> ProgressUpdate:
     """Close an action as complete (100%) on `on`, with a closing note."""
+    _may_change(by, action)
     if action.status == ActionStatus.COMPLETE:
         raise ActionInputError({"on": "This action is already complete"})
     update = action_progress_add(

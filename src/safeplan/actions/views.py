@@ -45,7 +45,6 @@ from safeplan.actions.services import (
     plan_keys,
 )
 
-OWN_INTERVENTIONS_ONLY = "Select an intervention whose actions you own"
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -126,10 +125,7 @@ def action_new(request: HttpRequest) -> HttpResponse:
                "status": "not started"}  # fmt: skip
     form = ActionForm(_posted(request), keys=keys, initial=initial)
     if request.method == "POST" and form.is_valid():
-        key = form.cleaned_data["intervention_key"]
         try:
-            if not may(request.user, "action.create", key):
-                raise ActionInputError({"intervention_key": OWN_INTERVENTIONS_ONLY})
             action = action_create(data=form.action_input(), by=request.user)
         except ActionInputError as exc:
             add_service_errors(form, exc.errors)
@@ -146,8 +142,6 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ActionForm(_posted(request), keys=plan_keys(), initial=action_snapshot(action))
     if request.method == "POST" and form.is_valid():
         try:
-            if not may(request.user, "action.update", form.cleaned_data["intervention_key"]):
-                raise ActionInputError({"intervention_key": OWN_INTERVENTIONS_ONLY})
             action_update(action=action, data=form.action_input(), by=request.user)
         except ActionInputError as exc:
             add_service_errors(form, exc.errors)

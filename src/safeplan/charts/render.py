@@ -1,4 +1,13 @@
-"""From a matplotlib figure to an accessible, deterministic SVG string."""
+"""From a matplotlib figure to an accessible, deterministic SVG string.
+
+The SVG is served inline under a strict Content-Security-Policy (no inline
+style: ``style-src 'self'``), which Chromium applies to the ``style``
+attributes and ``<style>`` elements of an inline ``<svg>`` too. So every CSS
+declaration matplotlib writes becomes the SVG presentation attribute of the
+same name (``style="fill: #fff"`` → ``fill="#fff"``), which no policy governs
+and which draws the same; the sheet matplotlib puts in ``<defs>`` becomes
+attributes of the root, inherited by every element that sets none itself.
+"""
 
 from __future__ import annotations
 
@@ -36,6 +45,17 @@ _RC: dict[Any, Any] = {
 }
 
 _ID = re.compile(r'\bid="([^"]+)"')
+_STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
+_STYLE_SHEET = re.compile(r'\s*<defs>\s*<style type="text/css">\*\{([^}]*)\}</style>\s*</defs>')
+#: The CSS properties matplotlib writes that are also SVG presentation attributes.
+PRESENTATION_ATTRIBUTES = frozenset(
+    {
+        "clip-path", "fill", "fill-opacity", "fill-rule", "font-family", "font-size",
+        "font-style", "font-weight", "opacity", "stroke", "stroke-dasharray",
+        "stroke-dashoffset", "stroke-linecap", "stroke-linejoin", "stroke-miterlimit",
+        "stroke-opacity", "stroke-width", "text-anchor",
+    }
+)  # fmt: skip
 _CHART_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 
 
@@ -76,6 +96,7 @@ def figure_svg(figure: Figure, *, chart_id: str, title: str, description: str) -
     svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, flags=re.DOTALL)
     svg = _ids_prefixed(svg, chart_id)
     svg = svg.replace(f"font-family: '{FONT}'", f"font-family: {FONT_STACK}")
+    svg = _without_inline_css(svg)
     return _with_text_alternative(svg, chart_id=chart_id, title=title, description=description)
 
 
@@ -85,6 +106,32 @@ def _ids_prefixed(svg: str, prefix: str) -> str:
         svg = svg.replace(f'id="{name}"', f'id="{new}"')
         svg = svg.replace(f"url(#{name})", f"url(#{new})")
         svg = svg.replace(f'href="#{name}"', f'href="#{new}"')
+    return svg
+
+
+def _attributes(declarations: str) -> str:
+    """``fill: #fff; stroke-width: 0.8`` as `` fill="#fff" stroke-width="0.8"``."""
+    attributes = []
+    for declaration in declarations.split(";"):
+        if not declaration.strip():
+            continue
+        name, _, value = (part.strip() for part in declaration.partition(":"))
+        if name not in PRESENTATION_ATTRIBUTES:
+            raise ValueError(f"matplotlib wrote CSS {name!r}, which has no SVG attribute")
+        attributes.append(f' {name}="{value}"')
+    return "".join(attributes)
+
+
+def _without_inline_css(svg: str) -> str:
+    """The SVG with presentation attributes in place of every inline CSS (see the module)."""
+    sheet = _STYLE_SHEET.search(svg)
+    if sheet is not None:
+        svg = svg[: sheet.start()] + svg[sheet.end() :]
+        root_end = svg.index(">")
+        svg = svg[:root_end] + _attributes(sheet.group(1)) + svg[root_end:]
+    svg = _STYLE_ATTRIBUTE.sub(lambda match: _attributes(match.group(1)), svg)
+    if "<style" in svg or " style=" in svg:
+        raise ValueError("the chart still carries inline CSS, which the page's policy blocks")
     return svg
 
 

@@ -75,7 +75,26 @@ def demo(
 
     demo_users_echo()
     if not no_serve:
-        ctx.invoke(_sibling(ctx, "serve"), host=host, port=port)
+        serve_fresh(host=host, port=port)
+
+
+def serve_fresh(*, host: str, port: int) -> None:
+    """Replace this process with ``safeplan serve``: serve from a process that built nothing.
+
+    The build ran Polars here, whose thread pool does not survive a fork:
+    gunicorn's workers forked from this process hung on their first Polars
+    query (issue 9, item 0). A fresh process has no threads and no connections.
+    """
+    import os
+    import sys
+
+    from django.db import connections
+
+    connections.close_all()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    command = [sys.executable, "-m", "safeplan", "serve", "--host", host, "--port", str(port)]
+    os.execv(sys.executable, command)
 
 
 def _sibling(ctx: click.Context, name: str) -> click.Command:

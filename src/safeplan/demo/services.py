@@ -22,7 +22,7 @@ from safeplan.actions.models import Action
 from safeplan.demo.actions import demo_actions_create
 from safeplan.demo.generator import DemoFile, DemoManifest, generate
 from safeplan.imports.services import ImportProblem, import_file
-from safeplan.measures.services import recompute_deferred, results_compute
+from safeplan.measures.services import results_compute
 from safeplan.plans.selectors import plan_active
 from safeplan.scorecard.illustrative import targets_load_illustrative
 
@@ -84,8 +84,7 @@ def _build(*, seed: int, scale: float, out_dir: Path, progress: DemoProgress | N
     started = time.perf_counter()
     manifest = generate(seed=seed, scale=scale, out_dir=out_dir)
     generated = time.perf_counter()
-    with recompute_deferred():
-        imported = tuple(_import(f, progress) for f in manifest.files)
+    imported = tuple(_import(f, progress) for f in manifest.files)  # the importer never computes
     stored = time.perf_counter()
     # The seed plan sets no targets; the demo's are labelled illustrative wherever shown.
     targets_load_illustrative()

@@ -168,6 +168,7 @@ def import_command(
         click.echo(f"warning: {warning.located()}", err=True)
     if outcome.accepted:
         click.echo(_summary(outcome.batch))
+        _recompute(outcome.batch)
         return
     for problem in outcome.problems:
         click.echo(problem.located(), err=True)
@@ -176,6 +177,24 @@ def import_command(
         f"rejected: batch {outcome.batch.pk}, {count:,} problem{'s' if count != 1 else ''}; "
         "nothing from the file was stored (rules: docs/import-rules.md)"
     )
+
+
+def _recompute(batch: Any) -> None:
+    """Recompute the measures; the batch is stored, so a failure is a warning, not exit 1.
+
+    The pages say the figures may be out of date until a recompute succeeds.
+    """
+    from safeplan.measures.services import results_compute_after_import
+
+    try:
+        results_compute_after_import(batch)
+    except Exception as exc:  # the import stands; the figures are marked out of date
+        click.echo(
+            f"safeplan import: batch {batch.pk} was accepted, but recomputing the measures "
+            f"failed ({type(exc).__name__}: {exc}); the figures are out of date until "
+            "`safeplan compute` succeeds",
+            err=True,
+        )
 
 
 def _fail(message: str) -> click.exceptions.Exit:

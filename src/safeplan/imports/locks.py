@@ -34,24 +34,25 @@ def lock_key(dataset: str) -> tuple[int, int]:
     return LOCK_NAMESPACE, list(DATASETS).index(dataset)
 
 
-def serialise_acceptance(dataset: str) -> None:
+def serialise_acceptance(dataset: str, *, wait: float | None = None) -> None:
     """Let concurrent imports of one dataset supersede and flip their records in turn.
 
     Without it, two files holding the same record could both make it current
     and the second would fail on the one-current-version index. On PostgreSQL a
-    transaction-scoped advisory lock, waited for at most `LOCK_WAIT_SECONDS`;
-    SQLite already admits one writer at a time (`writing`).
+    transaction-scoped advisory lock, waited for at most `wait` seconds
+    (default `LOCK_WAIT_SECONDS`); SQLite already admits one writer at a time
+    (`writing`).
     """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL lock_timeout = {int(LOCK_WAIT_SECONDS * 1000)}")
+            cursor.execute(f"SET LOCAL lock_timeout = {_milliseconds(wait)}")
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", list(lock_key(dataset)))
             cursor.execute("SET LOCAL lock_timeout = DEFAULT")
 
 
 @contextmanager
-def writing() -> Iterator[None]:
-    """A transaction that waits at most `LOCK_WAIT_SECONDS` for another writer to finish.
+def writing(*, wait: float | None = None) -> Iterator[None]:
+    """A transaction that waits at most `wait` seconds (default `LOCK_WAIT_SECONDS`) for another writer.
 
     On SQLite a transaction takes the database's one write lock as it begins
     (``BEGIN IMMEDIATE``) and an import holds it to the end, so a second import
@@ -66,13 +67,17 @@ def writing() -> Iterator[None]:
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA busy_timeout")
         usual = int(cursor.fetchone()[0])
-        cursor.execute(f"PRAGMA busy_timeout = {int(LOCK_WAIT_SECONDS * 1000)}")
+        cursor.execute(f"PRAGMA busy_timeout = {_milliseconds(wait)}")
         try:
             with transaction.atomic():
                 cursor.execute(f"PRAGMA busy_timeout = {usual}")
                 yield
         finally:
             cursor.execute(f"PRAGMA busy_timeout = {usual}")
+
+
+def _milliseconds(wait: float | None) -> int:
+    return max(1, int((LOCK_WAIT_SECONDS if wait is None else wait) * 1000))
 
 
 def is_lock_timeout(exc: BaseException) -> bool:

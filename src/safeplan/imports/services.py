@@ -19,6 +19,10 @@ One import of a dataset writes at a time; one that cannot start within
 An import under a different pseudonymisation key than the stored records is
 refused (R-O06).
 
+The measures are not recomputed here: the caller asks for that once the
+import is accepted (the command line at once, the web pages as a background
+task, the demo build once after all its files).
+
     outcome = import_file(dataset="referrals", path=Path("referrals.csv"), submitted_by="ann")
     if not outcome.accepted:
         for problem in outcome.problems:
@@ -27,21 +31,21 @@ refused (R-O06).
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from difflib import get_close_matches
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import OperationalError, models, transaction
+from django.core.exceptions import PermissionDenied
+from django.db import OperationalError, models
 from django.db.models import Count, Subquery
 from django.utils import timezone
 
+from safeplan.accounts.permissions import Upload, actor_may
 from safeplan.audit.services import audit_record
 from safeplan.datasets.schema import DATASETS, ColumnType, Dataset
 from safeplan.imports.locks import is_lock_timeout, serialise_acceptance, writing
@@ -67,8 +71,6 @@ __all__ = [
     "import_file",
     "parse_covers",
 ]
-
-logger = logging.getLogger(__name__)
 
 CHUNK_ROWS = 5_000  # rows written per INSERT, and between progress reports
 MAX_PROBLEMS = 100_000  # listed in full; beyond this they are only counted (R-F05)
@@ -142,6 +144,7 @@ class _Request:
     user: Any
     file_name: str
     progress: Progress | None
+    lock_wait: float | None
 
 
 class _Rejected(Exception):
@@ -171,8 +174,17 @@ def import_file(
     user: Any = None,
     file_name: str | None = None,
     progress: Progress | None = None,
+    lock_wait: float | None = None,
 ) -> ImportOutcome:
-    """Import `path` into `dataset`; accepted whole, or rejected with every problem listed."""
+    """Import `path` into `dataset`; accepted whole, or rejected with every problem listed.
+
+    A `user` given must hold ``submission.upload`` for the dataset and source
+    (PermissionDenied otherwise); without one, the caller (the command line,
+    the demo) acts with the database's own authority. `lock_wait` is how long
+    to wait for another import of the dataset (default
+    `locks.LOCK_WAIT_SECONDS`, short enough for a web request); then
+    `ImportBusy`.
+    """
     request = _Request(
         dataset=dataset.strip().lower(),
         path=Path(path),
@@ -184,7 +196,12 @@ def import_file(
         user=user,
         file_name=file_name or Path(path).name,
         progress=progress,
+        lock_wait=lock_wait,
     )
+    if user is not None and not actor_may(
+        user, "submission.upload", Upload(request.dataset, request.source)
+    ):
+        raise PermissionDenied(f"{user} may not upload {dataset} as source {request.source!r}")
     try:
         return _import(request)
     except OperationalError as exc:
@@ -198,35 +215,14 @@ def _import(request: _Request) -> ImportOutcome:
     if problems:
         return _reject(request, _Rejected(problems, 0, request.sheet or ""))
     try:
-        with writing():
+        with writing(wait=request.lock_wait):
             batch = _batch_create(request)
             load = _Load(request, DATASETS[request.dataset], batch)
             load.run()
             _audit(request, batch, "import.accept")
-            transaction.on_commit(partial(_after_accept, batch))
     except _Rejected as rejected:
         return _reject(request, rejected)
     return ImportOutcome(batch=batch, accepted=True, problems=[], warnings=load.warnings.all())
-
-
-def _after_accept(batch: ImportBatch) -> None:
-    """Once an accepted batch is committed, recompute the measures (unless deferred).
-
-    The batch is committed by now, so a failure here must not read as a failed
-    import: it is logged in one line, and `safeplan compute` can be run again.
-    """
-    from safeplan.measures.services import results_compute_after_import
-
-    try:
-        results_compute_after_import(batch)
-    except Exception as exc:  # reported, not raised: the import itself succeeded
-        logger.error(
-            "batch %s was accepted, but recomputing the measures failed (%s: %s); "
-            "run `safeplan compute`",
-            batch.pk,
-            type(exc).__name__,
-            exc,
-        )
 
 
 # --- options -----------------------------------------------------------------
@@ -288,7 +284,7 @@ def _batch_create(request: _Request) -> ImportBatch:
 def _reject(request: _Request, rejected: _Rejected) -> ImportOutcome:
     # File, option and header problems first, then by row; the R-F05 note last.
     problems = sorted(rejected.problems, key=lambda p: (p.rule == "R-F05", p.row or 0))
-    with writing():
+    with writing(wait=request.lock_wait):
         batch = ImportBatch.objects.create(
             **_batch_fields(request),
             status=ImportBatch.Status.REJECTED,
@@ -446,7 +442,7 @@ class _Load:
             )
 
     def _accept(self, stored: int) -> None:
-        serialise_acceptance(self.dataset.name)
+        serialise_acceptance(self.dataset.name, wait=self.request.lock_wait)
         self.warnings.add(
             overlap_warnings(dataset=self.dataset, batch=self.batch, where=self.where)
         )

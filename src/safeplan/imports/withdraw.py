@@ -13,7 +13,8 @@ at the batch's own source — a record is (source, record id), ADR 0014:
    superseded, or it belongs to a batch withdrawn since;
 4. the batch is marked withdrawn, and the withdrawal is audited.
 
-Then the measures are recomputed.
+The caller then has the measures recomputed (the web pages run all this as a
+background task, ``safeplan.jobs.tasks.withdraw_task``).
 
     outcome = batch_withdraw(batch=batch, by=request.user)
     outcome.withdrawn, outcome.restored   # (120, 97)
@@ -21,21 +22,20 @@ Then the measures are recomputed.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import OperationalError, models
 from django.db.models import Subquery
 from django.utils import timezone
 
+from safeplan.accounts.permissions import actor_may
 from safeplan.audit.services import audit_record
 from safeplan.imports.locks import is_lock_timeout, serialise_acceptance, writing
 from safeplan.records.models import RECORD_MODELS, ImportBatch
 
 __all__ = ["WithdrawError", "WithdrawOutcome", "batch_withdraw"]
-
-logger = logging.getLogger(__name__)
 
 
 class WithdrawError(ValueError):
@@ -50,8 +50,13 @@ class WithdrawOutcome:
     handed_on: int
 
 
-def batch_withdraw(*, batch: ImportBatch, by: Any, recompute: bool = True) -> WithdrawOutcome:
-    """Withdraw an accepted batch (see the module's docstring), then recompute the measures."""
+def batch_withdraw(*, batch: ImportBatch, by: Any) -> WithdrawOutcome:
+    """Withdraw an accepted batch (see the module's docstring); the caller recomputes after.
+
+    `by` must hold ``batch.withdraw`` (a user; the command line holds it).
+    """
+    if not actor_may(by, "batch.withdraw", batch):
+        raise PermissionDenied(f"batch.withdraw is not allowed on batch {batch.pk}")
     try:
         with writing():
             serialise_acceptance(batch.dataset)
@@ -62,8 +67,6 @@ def batch_withdraw(*, batch: ImportBatch, by: Any, recompute: bool = True) -> Wi
         raise WithdrawError(
             f"another import or withdrawal of {batch.dataset} is running; try again in a minute"
         ) from None
-    if recompute:
-        _recompute(outcome.batch)
     batch.refresh_from_db()
     return outcome
 
@@ -91,22 +94,6 @@ def _withdraw(batch: ImportBatch, by: Any) -> WithdrawOutcome:
     outcome = WithdrawOutcome(locked, withdrawn, restored, handed_on)
     _audit(by, outcome)
     return outcome
-
-
-def _recompute(batch: ImportBatch) -> None:
-    """Recompute the measures; the withdrawal is committed, so a failure is logged, not raised."""
-    from safeplan.measures.services import results_compute
-
-    try:
-        results_compute(trigger=f"withdraw batch {batch.pk}")
-    except Exception as exc:  # reported, not raised: the withdrawal itself succeeded
-        logger.error(
-            "batch %s was withdrawn, but recomputing the measures failed (%s: %s); "
-            "run `safeplan compute`",
-            batch.pk,
-            type(exc).__name__,
-            exc,
-        )
 
 
 def _hand_on(own: models.QuerySet[Any], batch: ImportBatch) -> int:

@@ -1,8 +1,12 @@
-"""A job queue kept in the database: no broker, no extra process to run.
+"""Background tasks on django-tasks: large imports, withdrawals and recomputes of the measures.
 
-`job_enqueue` stores a job; any process claims the oldest queued one
-atomically (`job_claim`) and runs it (`job_run_next`). Web processes run jobs
-on a daemon thread started on first use (`runner.runner_ensure`); operators
-and tests run them with ``safeplan jobs run [--once]``. A job left
-``running`` by a process that died is queued again once its lock is stale.
+`tasks` defines the tasks and queues them (``import_enqueue``, ``withdraw_enqueue``,
+``recompute_enqueue``); `services` keeps each task's `TaskRun` (what people
+see: status, rows read, outcome) and sweeps up after a worker that died;
+`child` runs an import in a child process with a memory limit; `worker` is
+django-tasks-db's worker with the sweep. The queue is the task backend's
+(``django_tasks_db`` by default, Celery by setting); see ADR 0011.
+
+May import: records, audit, imports, measures (and the layers below them).
+Imported by: submission, web, the command line.
 """

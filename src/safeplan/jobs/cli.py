@@ -1,8 +1,6 @@
-"""``safeplan jobs run [--once]`` and ``safeplan jobs list``: the queue for operators."""
+"""``safeplan jobs run [--once]``, ``safeplan jobs list`` and ``safeplan jobs sweep``: for operators."""
 
 from __future__ import annotations
-
-import time
 
 import click
 
@@ -14,43 +12,56 @@ def register(group: click.Group) -> None:
 
 @click.group()
 def jobs() -> None:
-    """Background jobs (large imports): run the queue, or list recent jobs."""
+    """Background tasks (large imports, withdrawals, recomputes): run, list, sweep."""
 
 
 @jobs.command("run")
-@click.option("--once", is_flag=True, help="Run the queued jobs, then stop.")
-@click.option("--poll", default=1.0, show_default=True, help="Seconds between polls.")
-def run(once: bool, poll: float) -> None:
-    """Run queued jobs; without --once, keep polling until interrupted."""
+@click.option("--once", is_flag=True, help="Run the queued tasks, then stop.")
+@click.option("--interval", default=1.0, show_default=True, help="Seconds between polls.")
+@click.option("--exit-with-parent", is_flag=True, hidden=True)  # the worker `safeplan serve` starts
+def run(once: bool, interval: float, exit_with_parent: bool) -> None:
+    """Run the task worker; without --once, keep polling until stopped (SIGTERM, Ctrl+C)."""
     from safeplan.cli import setup_django
 
     setup_django()
-    from safeplan.jobs.services import job_run_next, worker_name
+    from safeplan.jobs.worker import NotDatabaseBackend, worker_run
 
-    worker = worker_name("cli")
-    while True:
-        job = job_run_next(worker=worker)
-        if job is not None:
-            click.echo(
-                f"job {job.pk} {job.kind}: {job.status}{f' ({job.error})' if job.error else ''}"
-            )
-            continue
-        if once:
-            return
-        time.sleep(poll)
+    try:
+        ran = worker_run(batch=once, interval=interval, exit_with_parent=exit_with_parent,
+                         handle_signals=not once)  # fmt: skip
+    except NotDatabaseBackend as exc:
+        raise click.ClickException(str(exc)) from None
+    if once:
+        click.echo(f"{ran} task{'' if ran == 1 else 's'} run")
 
 
 @jobs.command("list")
 @click.option("--limit", default=20, show_default=True)
 def list_(limit: int) -> None:
-    """The most recent jobs, newest first."""
+    """The most recent tasks, newest first: id, kind, status, rows, queued at, about what."""
     from safeplan.cli import setup_django
 
     setup_django()
-    from safeplan.jobs.models import Job
+    from safeplan.jobs.selectors import runs_recent
 
-    for job in Job.objects.all()[:limit]:
-        total = f"/{job.total}" if job.total else ""
+    for run in runs_recent(limit=limit):
+        total = f"/{run.total}" if run.total else ""
+        error = f" ({run.error})" if run.error else ""
         click.echo(
-            f"{job.pk} {job.kind} {job.status} {job.progress}{total} {job.created_at:%Y-%m-%d %H:%M}"
+            f"{run.pk} {run.kind} {run.status} {run.progress}{total} "
+            f"{run.created_at:%Y-%m-%d %H:%M} {run.label}{error}"
         )
+
+
+@jobs.command("sweep")
+def sweep() -> None:
+    """Fail tasks a stopped worker left running; delete uploads no task holds, older than a day."""
+    from safeplan.cli import setup_django
+
+    setup_django()
+    from safeplan.jobs.services import tasks_sweep
+
+    swept = tasks_sweep()
+    click.echo(
+        f"{swept.failed} stopped tasks marked failed, {swept.deleted} orphan uploads deleted"
+    )

@@ -1,214 +1,224 @@
-"""Queue, claim and run background jobs.
+"""A background task's life as people see it: queued, running once, then done or failed.
 
-    job = job_enqueue(kind="import", payload={...}, by=request.user)
-    job_run_next(worker="cli")    # claims the oldest queued job and runs it
+    run = run_create(kind=TaskRun.Kind.IMPORT, actor=user, label="referrals.csv", ...)
+    run = run_start(run.pk)      # None if it is not queued: a task never runs twice
+    run_finish(run, result={...}) or run_fail(run, error="…")
 
-A claim is exclusive: on PostgreSQL the oldest queued row is locked with
-``SELECT … FOR UPDATE SKIP LOCKED``; on SQLite (one writer at a time) a
-conditional ``UPDATE … WHERE status = 'queued'`` wins only if it changed a row.
+The queue itself is django-tasks' (``safeplan.jobs.tasks`` enqueues); these
+functions keep the ``TaskRun`` row that pages and commands read, and sweep
+up what a worker that died left behind (``tasks_sweep``).
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import socket
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, connections, transaction
-from django.db.models import F
+from django.db import transaction
 from django.utils import timezone
 
-from safeplan.audit.services import audit_record
-from safeplan.jobs.models import Job
+from safeplan.audit.services import Actor, audit_record
+from safeplan.jobs.models import TaskRun
+from safeplan.records.models import ImportBatch
 
 logger = logging.getLogger(__name__)
 
-Progress = Callable[[int], None]
-Handler = Callable[[Job, Progress], dict[str, Any]]
-#: A job that has been claimed this many times and is found stale again fails.
-MAX_ATTEMPTS = 3
+#: Uploads no queued or running task holds are deleted once they are this old.
+ORPHAN_AGE = timedelta(days=1)
+#: A task that was never handed to the queue (its process died first) is failed after this.
+UNSENT_AGE = timedelta(hours=1)
+#: A running task is taken for dead this long after its time limit (or ORPHAN_AGE, with none).
+RUNNING_GRACE = timedelta(minutes=10)
 
 
-class UnknownJobKind(ValueError):
-    pass
+def upload_folder() -> Path:
+    """Where uploads wait for their import: ``settings.UPLOAD_DIR``, made absolute.
 
-
-def job_handlers() -> dict[str, Handler]:
-    """Every kind of job and the function that runs it."""
-    from safeplan.jobs.handlers import HANDLERS
-
-    return HANDLERS
-
-
-def worker_name(suffix: str = "") -> str:
-    """This process, as named in ``locked_by``: host:pid[:suffix]."""
-    name = f"{socket.gethostname()}:{os.getpid()}"
-    return f"{name}:{suffix}"[:100] if suffix else name[:100]
-
-
-def job_enqueue(*, kind: str, payload: dict[str, Any], by: Any, total: int | None = None) -> Job:
-    """Queue a job; a web process's runner thread is started once the job is committed."""
-    if kind not in job_handlers():
-        raise UnknownJobKind(f"unknown job kind {kind!r}; known: {', '.join(job_handlers())}")
-    user = by if by is not None and getattr(by, "is_authenticated", False) else None
-    with transaction.atomic():
-        job = Job.objects.create(kind=kind, payload=payload, created_by=user, total=total)
-        _audit(by, job)
-        transaction.on_commit(_runner_ensure)
-    return job
-
-
-def _runner_ensure() -> None:
-    from safeplan.jobs.runner import runner_ensure
-
-    runner_ensure()
-
-
-def job_claim(*, worker: str) -> Job | None:
-    """Take the oldest queued job for `worker`, or None; no two workers get the same job."""
-    if connection.vendor == "postgresql":
-        return _claim_locked(worker)
-    return _claim_conditional(worker)
-
-
-def _claimed(job_id: int, worker: str) -> int:
-    now = timezone.now()
-    return Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
-        status=Job.Status.RUNNING,
-        locked_by=worker,
-        locked_at=now,
-        started_at=now,
-        attempts=F("attempts") + 1,
-    )
-
-
-def _claim_locked(worker: str) -> Job | None:
-    with transaction.atomic():
-        queued = Job.objects.select_for_update(skip_locked=True).filter(status=Job.Status.QUEUED)
-        job = queued.order_by("created_at", "id").first()
-        if job is None:
-            return None
-        _claimed(job.pk, worker)
-    job.refresh_from_db()
-    return job
-
-
-def _claim_conditional(worker: str) -> Job | None:
-    queued = Job.objects.filter(status=Job.Status.QUEUED).order_by("created_at", "id")
-    for job_id in queued.values_list("pk", flat=True)[:10]:
-        if _claimed(job_id, worker) == 1:
-            return Job.objects.get(pk=job_id)
-    return None
-
-
-def jobs_requeue_stale(*, minutes: int | None = None, now: datetime | None = None) -> int:
-    """Queue again the running jobs whose lock is older than `minutes` (their process died).
-
-    A job already tried `MAX_ATTEMPTS` times is failed instead, so that a job
-    that kills its process cannot loop for ever.
+    Absolute because a worker may run from another working directory.
     """
-    limit = (now or timezone.now()) - timedelta(
-        minutes=settings.JOBS_STALE_MINUTES if minutes is None else minutes
-    )
-    stale = Job.objects.filter(status=Job.Status.RUNNING, locked_at__lt=limit)
-    failed = stale.filter(attempts__gte=MAX_ATTEMPTS).update(
-        status=Job.Status.FAILED,
-        error=f"stopped without finishing {MAX_ATTEMPTS} times; not tried again",
-        finished_at=timezone.now(),
-    )
-    requeued = stale.update(status=Job.Status.QUEUED, locked_by="", locked_at=None)
-    if failed or requeued:
-        logger.warning("jobs: %s stale jobs queued again, %s failed", requeued, failed)
-    return requeued
+    return Path(settings.UPLOAD_DIR).resolve()
 
 
-def job_run(job: Job) -> Job:
-    """Run a claimed job; its outcome (result or error) is recorded, never raised."""
-    handler = job_handlers().get(job.kind)
-    progress = _ProgressWriter(job.pk)
-    try:
-        if handler is None:
-            raise UnknownJobKind(f"unknown job kind {job.kind!r}")
-        result = handler(job, progress)
-    except Exception as exc:  # recorded on the job: a failed job must not stop the runner
-        logger.exception("job %s (%s) failed", job.pk, job.kind)
-        return _finish(job, Job.Status.FAILED, progress, error=f"{type(exc).__name__}: {exc}")
-    finally:
-        progress.close()
-    return _finish(job, Job.Status.DONE, progress, result=result)
-
-
-def _finish(
-    job: Job,
-    status: str,
-    progress: _ProgressWriter,
+def run_create(
     *,
-    result: dict[str, Any] | None = None,
-    error: str = "",
-) -> Job:
-    Job.objects.filter(pk=job.pk).update(
-        status=status,
-        result=result or {},
-        error=error,
-        progress=max(progress.last, 0),
-        finished_at=timezone.now(),
-        locked_at=None,
-    )
-    job.refresh_from_db()
-    return job
+    kind: str,
+    actor: Actor,
+    label: str,
+    dataset: str = "",
+    params: dict[str, Any] | None = None,
+    upload: str = "",
+    total: int | None = None,
+    batch: ImportBatch | None = None,
+) -> TaskRun:
+    """Record a task about to be queued, audited as ``job.enqueue``."""
+    user: Any = actor if getattr(actor, "is_authenticated", False) else None
+    name = actor if isinstance(actor, str) else ""
+    with transaction.atomic():
+        run = TaskRun.objects.create(
+            kind=kind,
+            label=label[:255],
+            dataset=dataset[:40],
+            params=params or {},
+            upload=upload,
+            total=total,
+            batch=batch,
+            created_by=user,
+            actor_name=name[:150],
+        )
+        audit_record(
+            actor=actor,
+            action="job.enqueue",
+            obj=run,
+            object_type="task",
+            summary=f"queued a {kind} task: {label}",
+            after={"kind": kind, "label": label, "dataset": dataset, "params": run.params},
+        )
+    return run
 
 
-def job_run_next(*, worker: str) -> Job | None:
-    """Queue stale jobs again, then claim and run the oldest queued job; None if there is none."""
-    jobs_requeue_stale()
-    job = job_claim(worker=worker)
-    return None if job is None else job_run(job)
+def run_actor(run: TaskRun) -> Actor:
+    """Who asked for the task, as the services it calls take it: the user, or a name."""
+    return run.created_by or run.actor_name or None
 
 
-class _ProgressWriter:
-    """The `progress` callback of a job: rows done so far, written to the job's row.
+def run_sent(run: TaskRun, task_id: str) -> None:
+    """Note the backend's id for the task once it is queued."""
+    TaskRun.objects.filter(pk=run.pk).update(task_id=task_id[:64])
+    run.task_id = task_id[:64]
 
-    A handler may report progress from inside its own transaction (an import
-    does), where a write would stay invisible until the end. On PostgreSQL the
-    count is therefore written from a helper thread with its own connection;
-    on SQLite, which admits one writer at a time, it is kept and written when
-    the job finishes (or at once, outside a transaction).
+
+def run_start(run_id: int) -> TaskRun | None:
+    """Mark a queued task running and return it; None if it is not queued (never run twice).
+
+    The conditional update is the guard: a backend that delivered the task
+    again (or a second worker) finds it no longer queued and does nothing.
     """
-
-    def __init__(self, job_id: int) -> None:
-        self.job_id = job_id
-        self.last = 0
-        self.pool: ThreadPoolExecutor | None = None
-
-    def __call__(self, rows: int) -> None:
-        self.last = rows
-        if not connection.in_atomic_block:
-            Job.objects.filter(pk=self.job_id).update(progress=rows)
-        elif connection.vendor == "postgresql":
-            if self.pool is None:
-                self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="job-progress")
-            self.pool.submit(_progress_write, self.job_id, rows)
-
-    def close(self) -> None:
-        if self.pool is not None:
-            self.pool.submit(connections.close_all)
-            self.pool.shutdown(wait=True)
-
-
-def _progress_write(job_id: int, rows: int) -> None:
-    Job.objects.filter(pk=job_id).update(progress=rows)
-
-
-def _audit(by: Any, job: Job) -> None:
-    audit_record(
-        actor=by,
-        action="job.enqueue",
-        obj=job,
-        summary=f"queued a {job.kind} job",
-        after={"kind": job.kind, "payload": job.payload},
+    started = TaskRun.objects.filter(pk=run_id, status=TaskRun.Status.QUEUED).update(
+        status=TaskRun.Status.RUNNING, started_at=timezone.now()
     )
+    if not started:
+        logger.warning("task run %s is not queued; not run again", run_id)
+        return None
+    return TaskRun.objects.select_related("created_by", "batch").get(pk=run_id)
+
+
+def run_progress(run: TaskRun, rows: int) -> None:
+    """Rows done so far, written at once (the caller must not be inside a transaction)."""
+    TaskRun.objects.filter(pk=run.pk).update(progress=rows)
+    run.progress = rows
+
+
+def run_finish(
+    run: TaskRun,
+    *,
+    result: dict[str, Any],
+    batch_id: int | None = None,
+    progress: int | None = None,
+) -> None:
+    """The task ended as it should (an import rejected for its problems ends this way too)."""
+    fields: dict[str, Any] = {"status": TaskRun.Status.DONE, "result": result,
+                              "finished_at": timezone.now()}  # fmt: skip
+    if batch_id is not None:
+        fields["batch_id"] = batch_id
+    if progress is not None:
+        fields["progress"] = progress
+    TaskRun.objects.filter(pk=run.pk).update(**fields)
+    run.refresh_from_db()
+
+
+def run_fail(run: TaskRun, *, error: str, progress: int | None = None) -> None:
+    """The task stopped without doing its work; audited as ``job.fail`` with the reason."""
+    with transaction.atomic():
+        fields: dict[str, Any] = {"status": TaskRun.Status.FAILED, "error": error,
+                                  "finished_at": timezone.now()}  # fmt: skip
+        if progress is not None:
+            fields["progress"] = progress
+        TaskRun.objects.filter(pk=run.pk).update(**fields)
+        audit_record(
+            actor=None,
+            action="job.fail",
+            obj=run,
+            object_type="task",
+            summary=f"the {run.kind} task for {run.label} failed: {error}",
+            after={"kind": run.kind, "label": run.label, "error": error},
+        )
+    run.refresh_from_db()
+
+
+def run_upload_delete(run: TaskRun) -> None:
+    """Delete the task's upload, whatever became of it: child-level data stays in the database."""
+    if run.upload:
+        (upload_folder() / Path(run.upload).name).unlink(missing_ok=True)
+        TaskRun.objects.filter(pk=run.pk).update(upload="")
+        run.upload = ""
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """What ``tasks_sweep`` cleared: runs marked failed, and upload files deleted."""
+
+    failed: int
+    deleted: int
+
+
+def tasks_sweep(*, now: datetime | None = None) -> Sweep:
+    """Fail the tasks a dead worker left running, and delete uploads no live task holds.
+
+    A running task is dead once it has run past the import time limit (plus a
+    grace), a queued one when it was never handed to the queue; an upload file
+    is an orphan when no queued or running task holds it and it is older than
+    a day. Run by the worker every few minutes and by ``safeplan jobs sweep``.
+    """
+    now = now or timezone.now()
+    failed = _fail_dead_runs(now)
+    return Sweep(failed=failed, deleted=_delete_orphans(now))
+
+
+def _running_limit() -> timedelta:
+    minutes = settings.IMPORT_TIME_LIMIT_MINUTES
+    return timedelta(minutes=minutes) + RUNNING_GRACE if minutes > 0 else ORPHAN_AGE
+
+
+def _fail_dead_runs(now: datetime) -> int:
+    dead = TaskRun.objects.filter(
+        status=TaskRun.Status.RUNNING, started_at__lt=now - _running_limit()
+    )
+    unsent = TaskRun.objects.filter(
+        status=TaskRun.Status.QUEUED, task_id="", created_at__lt=now - UNSENT_AGE
+    )
+    reasons = (
+        (dead, "the worker stopped before the task ended; nothing from it was kept"),
+        (unsent, "the task was never handed to the queue; nothing was done"),
+    )
+    failed = 0
+    for runs, reason in reasons:
+        for run in runs:
+            run_fail(run, error=reason)
+            run_upload_delete(run)
+            failed += 1
+    if failed:
+        logger.warning("tasks: %s tasks left behind by a stopped worker marked failed", failed)
+    return failed
+
+
+def _delete_orphans(now: datetime) -> int:
+    folder = upload_folder()
+    if not folder.is_dir():
+        return 0
+    live = TaskRun.Status.QUEUED, TaskRun.Status.RUNNING
+    held = set(
+        TaskRun.objects.filter(status__in=live).exclude(upload="").values_list("upload", flat=True)
+    )
+    cutoff = (now - ORPHAN_AGE).timestamp()
+    deleted = 0
+    for path in folder.iterdir():
+        if path.is_file() and path.name not in held and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            deleted += 1
+    if deleted:
+        logger.warning("tasks: deleted %s orphan uploads older than a day", deleted)
+    return deleted

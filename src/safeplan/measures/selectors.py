@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from django.db.models import Model, QuerySet
 
@@ -11,12 +12,38 @@ from safeplan.engine.measures import MeasureInputs, measure_records
 from safeplan.measures.frames import all_frames
 from safeplan.measures.models import ComputeRun, MeasureResult
 from safeplan.plans.selectors import plan_active, plan_measure_parameters
-from safeplan.records.models import RECORD_MODELS
+from safeplan.records.models import RECORD_MODELS, ImportBatch
 from safeplan.records.selectors import dataset_coverage
 
 
 def compute_run_latest() -> ComputeRun | None:
     return ComputeRun.objects.filter(finished_at__isnull=False).first()
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """Whether the stored figures read every batch accepted now, and when they were computed."""
+
+    stale: bool
+    computed_at: datetime | None
+
+
+def figures_freshness() -> Freshness:
+    """Stale when the accepted batches differ from those the latest compute run read.
+
+    Both sides are in the database: an import accepted, or a batch withdrawn,
+    since the last successful recompute (or a recompute that failed after
+    it) leaves the figures marked out of date until a recompute succeeds.
+
+    >>> figures_freshness()  # doctest: +SKIP
+    Freshness(stale=True, computed_at=datetime(2025, 4, 2, 9, 30, tzinfo=...))
+    """
+    run = compute_run_latest()
+    accepted = set(
+        ImportBatch.objects.filter(status=ImportBatch.Status.ACCEPTED).values_list("pk", flat=True)
+    )
+    read = set(run.data_version) if run is not None else set()
+    return Freshness(stale=accepted != read, computed_at=run.finished_at if run else None)
 
 
 def measure_results(

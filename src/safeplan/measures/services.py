@@ -2,15 +2,13 @@
 
 `results_compute` reads every current record once, runs the pure engine for
 all periods and breakdowns in one vectorised pass, and replaces the stored
-results in one transaction. It runs after every accepted import (unless
-recomputation is deferred, as the demo build does while it imports twelve
-files) and on ``safeplan compute``.
+results in one transaction. The callers of an import or a withdrawal ask for
+it afterwards (`results_compute_after_import`; the web pages through a
+background task), and ``safeplan compute`` runs it.
 """
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import json
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -18,7 +16,7 @@ from datetime import date
 from typing import Any
 
 import polars as pl
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from safeplan.audit.services import Actor, audit_record, model_snapshot
@@ -29,24 +27,12 @@ from safeplan.measures.models import ComputeRun, MeasureResult
 from safeplan.measures.selectors import measure_inputs, plan_settings
 from safeplan.records.models import ImportBatch
 
-_deferred: contextvars.ContextVar[bool] = contextvars.ContextVar("deferred", default=False)
 _ORDER = {measure_id: i for i, measure_id in enumerate(CATALOGUE, start=1)}
+_LOCK_KEY = (0x5AFE, 1_000)  # PostgreSQL advisory lock: one recompute at a time
 
 
-@contextlib.contextmanager
-def recompute_deferred() -> Iterator[None]:
-    """Within this block, accepted imports do not recompute; the caller computes once after."""
-    token = _deferred.set(True)
-    try:
-        yield
-    finally:
-        _deferred.reset(token)
-
-
-def results_compute_after_import(batch: ImportBatch) -> ComputeRun | None:
-    """Recompute after an accepted import, unless recomputation is deferred."""
-    if _deferred.get():
-        return None
+def results_compute_after_import(batch: ImportBatch) -> ComputeRun:
+    """Recompute after an accepted import, in the name of whoever imported it."""
     return results_compute(
         trigger=f"import batch {batch.pk}", actor=batch.user or batch.submitted_by
     )
@@ -93,6 +79,11 @@ def results_compute(*, trigger: str = "safeplan compute", actor: Actor = None) -
     Audited as ``compute.run`` (before: the previous run; after: this one).
     """
     started = time.perf_counter()
+    # The batches first: one accepted while the records are read is then missing from
+    # `data_version`, so the figures show as out of date rather than as up to date.
+    batches = list(
+        ImportBatch.objects.filter(status=ImportBatch.Status.ACCEPTED).values_list("pk", flat=True)
+    )
     plan_start, plan_end, overrides = plan_settings()
     inputs = measure_inputs()
     coverage = inputs.coverage
@@ -100,10 +91,8 @@ def results_compute(*, trigger: str = "safeplan compute", actor: Actor = None) -
     periods = periods_between(*span) if span else []
     frame = compute_all(inputs, periods) if periods else None
     effective = {m: CATALOGUE[m].parameters(overrides.get(m)) for m in CATALOGUE}
-    batches = list(
-        ImportBatch.objects.filter(status=ImportBatch.Status.ACCEPTED).values_list("pk", flat=True)
-    )
     with transaction.atomic():
+        _serialise()
         previous = ComputeRun.objects.order_by("-pk").first()
         run = ComputeRun.objects.create(
             trigger=trigger, data_version=sorted(batches), parameters=_jsonable(effective)
@@ -125,6 +114,13 @@ def results_compute(*, trigger: str = "safeplan compute", actor: Actor = None) -
             after=model_snapshot(run, _RUN_AUDITED),
         )
     return run
+
+
+def _serialise() -> None:
+    """Two recomputes at once replace the results in turn (SQLite has one writer anyway)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", list(_LOCK_KEY))
 
 
 _RUN_AUDITED = ("id", "trigger", "data_version", "results", "seconds", "finished_at")

@@ -1,6 +1,8 @@
 """Writing what people add to the results: targets, benchmarks, SPC settings and marks, commentary.
 
-Each service checks its input against the measure's definition
+Each service checks that whoever acts may (``target.edit``,
+``commentary.edit``: `safeplan.accounts.permissions`; PermissionDenied
+otherwise), then checks its input against the measure's definition
 (``engine.catalogue``) and raises :class:`ScorecardInputError` with a message
 a person can act on; nothing half-written is left behind.
 
@@ -13,8 +15,10 @@ import datetime as dt
 import math
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from safeplan.accounts.permissions import actor_may
 from safeplan.audit.services import Actor, audit_record, model_snapshot
 from safeplan.engine import judgement
 from safeplan.engine.catalogue import Direction, MeasureSpec, Unit, measure_spec
@@ -138,6 +142,7 @@ def target_set(
     A target applies to every period whose end falls in [effective_from,
     effective_to]; where two are in force the later-starting one wins.
     """
+    _require(_who(actor, by), "target.edit")
     spec = measure_spec_checked(measure)
     fields: dict[str, Any] = {
         "value": value,
@@ -172,8 +177,14 @@ def _who(actor: Actor, by: str) -> Actor:
     return actor if actor is not None else by
 
 
+def _require(actor: Actor, perm: str) -> None:
+    if not actor_may(actor, perm):
+        raise PermissionDenied(f"needs {perm}")
+
+
 def target_update(*, target_id: int, by: str, actor: Actor = None, **changes: Any) -> Target:
     """Change a target's value, tolerance, dates, period kind or note; checked as when set."""
+    _require(_who(actor, by), "target.edit")
     unknown = sorted(set(changes) - set(_TARGET_FIELDS))
     if unknown:
         raise ScorecardInputError(f"a target has no field {unknown[0]!r}")
@@ -199,6 +210,7 @@ def target_update(*, target_id: int, by: str, actor: Actor = None, **changes: An
 
 def target_delete(*, target_id: int, actor: Actor = None) -> None:
     """Remove a target (a mistaken one; a target that ends is given an end date instead)."""
+    _require(actor, "target.edit")
     target = _target(target_id)
     before = model_snapshot(target)
     with transaction.atomic():
@@ -462,6 +474,7 @@ def commentary_save(
     actor: Actor = None,
 ) -> Commentary:
     """Record commentary for a measure and period; the latest is shown, earlier ones kept."""
+    _require(_who(actor, author), "commentary.edit")
     spec = measure_spec_checked(measure)
     try:
         label = parse_period(period).label

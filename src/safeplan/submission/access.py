@@ -1,16 +1,15 @@
 """Who may upload which dataset and see which batch: the one place this app asks.
 
-`safeplan.accounts.permissions` decides; a submitter sees only the batches of
-their own agency's source (a dataset such as ``challenges`` is sent by several
-agencies, so the dataset alone does not say whose a batch is).
+`safeplan.accounts.permissions` decides, including that a submitter sees only
+the batches of their own agency's source (a dataset such as ``challenges`` is
+sent by several agencies, so the dataset alone does not say whose a batch is).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.utils.text import slugify
-
+from safeplan.accounts import permissions
 from safeplan.accounts.permissions import agency_datasets, has_permission
 from safeplan.accounts.selectors import user_agency
 from safeplan.datasets.schema import DATASETS
@@ -23,7 +22,7 @@ def may(user: Any, permission: str, obj: object = None) -> bool:
 
 def agency_source(user: Any) -> str:
     """The import source of a submitter's uploads: the slug of their agency ("" if none)."""
-    return slugify(user_agency(user)) if user.is_authenticated else ""
+    return permissions.agency_source(user_agency(user)) if user.is_authenticated else ""
 
 
 def uploadable_datasets(user: Any) -> list[str]:
@@ -36,6 +35,4 @@ def uploadable_datasets(user: Any) -> list[str]:
 
 def may_see_batch(user: Any, batch: ImportBatch) -> bool:
     """Staff see every batch; a submitter, their own agency's batches of their datasets."""
-    if has_permission(user, "batch.view_all"):
-        return True
-    return has_permission(user, "batch.view", batch) and batch.source == agency_source(user)
+    return has_permission(user, "batch.view", batch)

@@ -1,4 +1,4 @@
-"""Reading batches and jobs for the data pages."""
+"""Reading batches for the data pages (background tasks: `safeplan.jobs.selectors`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from safeplan.jobs.models import Job
 from safeplan.records.models import RECORD_MODELS, ImportBatch
 
 PROBLEM_COLUMNS = ("row", "column", "value", "rule", "message")
@@ -23,15 +22,6 @@ def batches_visible(*, all_sources: bool, source: str) -> QuerySet[ImportBatch]:
 
 def batch_get(pk: int) -> ImportBatch | None:
     return ImportBatch.objects.filter(pk=pk).first()
-
-
-def jobs_of(user: Any, limit: int = 10) -> list[Job]:
-    """The user's most recent jobs."""
-    return list(Job.objects.filter(created_by=user)[:limit])
-
-
-def job_get(pk: int) -> Job | None:
-    return Job.objects.filter(pk=pk).first()
 
 
 def batch_problems(batch: ImportBatch) -> list[dict[str, Any]]:

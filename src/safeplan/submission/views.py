@@ -1,4 +1,4 @@
-"""The data pages: upload, a job's progress, batches with their reports, and withdrawal."""
+"""The data pages: upload, a background task's progress, batches with their reports, withdrawal."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from django.views.decorators.http import require_http_methods
 
 from safeplan.audit.services import audit_request
 from safeplan.imports.services import ImportBusy
-from safeplan.imports.withdraw import WithdrawError, batch_withdraw
-from safeplan.jobs.runner import runner_ensure
+from safeplan.jobs.selectors import imports_of, run_get
+from safeplan.jobs.tasks import withdraw_enqueue
 from safeplan.records.models import ImportBatch
 from safeplan.submission.access import agency_source, may, may_see_batch, uploadable_datasets
 from safeplan.submission.forms import UploadForm, WithdrawForm
@@ -22,8 +22,6 @@ from safeplan.submission.selectors import (
     batch_records,
     batch_warnings,
     batches_visible,
-    job_get,
-    jobs_of,
 )
 from safeplan.submission.services import submission_receive
 
@@ -57,7 +55,6 @@ def upload(request: HttpRequest) -> HttpResponse:
     datasets = uploadable_datasets(request.user)
     if not datasets:
         raise PermissionDenied("no dataset to upload")
-    runner_ensure()  # jobs queued before a restart run once someone visits
     if request.method == "POST" and request.POST.get("dataset", "") not in ("", *datasets):
         raise PermissionDenied("not a dataset this user may upload")
     form = UploadForm(
@@ -71,11 +68,11 @@ def upload(request: HttpRequest) -> HttpResponse:
         except ImportBusy:  # nothing stored; the form is shown again to try once more
             form.add_error(None, BUSY_MESSAGE)
         else:
-            if receipt.job is not None:
-                return redirect("submission:job", pk=receipt.job.pk)
+            if receipt.run is not None:
+                return redirect("submission:job", pk=receipt.run.pk)
             assert receipt.batch is not None
             return redirect("submission:batch", pk=receipt.batch.pk)
-    context = {"form": form, "jobs": jobs_of(request.user),
+    context = {"form": form, "jobs": imports_of(request.user),
                "may_see_all": may(request.user, "batch.view_all")}  # fmt: skip
     response = _page(request, "submission/upload.html", context)
     response.status_code = 409 if BUSY_MESSAGE in form.non_field_errors() else 200
@@ -83,17 +80,15 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 
 def job_page(request: HttpRequest, pk: int) -> HttpResponse:
-    """A background import's progress; once it has finished, its batch."""
-    job = job_get(pk)
-    if job is None:
-        raise Http404("no such job")
-    if job.created_by_id != request.user.pk and not may(request.user, "batch.view_all"):
-        raise PermissionDenied("not your job")
-    runner_ensure()
-    batch_id = job.result.get("batch_id") if job.status == job.Status.DONE else None
-    if batch_id is not None:
-        return redirect("submission:batch", pk=batch_id)
-    return _page(request, "submission/job.html", {"job": job})
+    """A background task's progress; once it has done its work, the batch it was about."""
+    run = run_get(pk)
+    if run is None:
+        raise Http404("no such task")
+    if run.created_by_id != request.user.pk and not may(request.user, "batch.view_all"):
+        raise PermissionDenied("not your task")
+    if run.status == run.Status.DONE and run.batch_id is not None:
+        return redirect("submission:batch", pk=run.batch_id)
+    return _page(request, "submission/job.html", {"job": run})
 
 
 def batch_list(request: HttpRequest) -> HttpResponse:
@@ -139,12 +134,10 @@ def batch_withdraw_page(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("only analysts and administrators withdraw batches")
     form = WithdrawForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        try:
-            outcome = batch_withdraw(batch=batch, by=request.user)
-        except WithdrawError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, f"Batch {batch.pk} withdrawn: {outcome.withdrawn} records "
-                             f"withdrawn, {outcome.restored} earlier versions restored")  # fmt: skip
-        return redirect("submission:batch", pk=batch.pk)
+        if batch.status != ImportBatch.Status.ACCEPTED:
+            messages.error(request, f"Batch {batch.pk} is {batch.status}; only an accepted "
+                           "batch can be withdrawn")  # fmt: skip
+            return redirect("submission:batch", pk=batch.pk)
+        run = withdraw_enqueue(batch=batch, actor=request.user)
+        return redirect("submission:job", pk=run.pk)
     return _page(request, "submission/withdraw.html", {"batch": batch, "form": form})

@@ -1,14 +1,21 @@
-"""``safeplan serve``: the web application under gunicorn."""
+"""``safeplan serve``: the web application under gunicorn (and, in demo mode, a task worker)."""
 
 from __future__ import annotations
 
+import logging
 import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import click
 from django.conf import settings
 
 WSGI_APP = "safeplan.wsgi:application"
+logger = logging.getLogger(__name__)
 
 
 def register(group: click.Group) -> None:
@@ -33,16 +40,50 @@ def default_workers() -> int:
     show_default="2 to 4, by cores",
     help="Worker processes.",
 )
-def serve(host: str, port: int, workers: int) -> None:
+@click.option(
+    "--task-worker/--no-task-worker",
+    default=None,
+    help="Run a background task worker beside the server (default: SAFEPLAN_SERVE_WORKER, "
+    "on in demo mode).",
+)
+def serve(host: str, port: int, workers: int, task_worker: bool | None) -> None:
     """Serve the web pages on http://HOST:PORT/ until interrupted (Ctrl+C).
 
     Collects the static files first; the database must be set up with
-    `safeplan init`.
+    `safeplan init`. In demo mode a task worker runs beside the server, so
+    that large imports, withdrawals and recomputes need nothing else started.
     """
     from safeplan.cli import setup_django
 
     setup_django()
-    server_run(host=host, port=port, workers=workers)
+    with _task_worker(settings.SERVE_WORKER if task_worker is None else task_worker):
+        server_run(host=host, port=port, workers=workers)
+
+
+@contextmanager
+def _task_worker(wanted: bool) -> Iterator[None]:
+    """A ``safeplan jobs run`` process for as long as the server runs (a process, not a
+    thread: the server's workers are forked, and the worker runs Polars)."""
+    if not wanted:
+        yield
+        return
+    command = [sys.executable, "-m", "safeplan", "jobs", "run", "--exit-with-parent"]
+    worker = subprocess.Popen(command)
+    click.echo(f"Background tasks run in process {worker.pid} beside the server.")
+    try:
+        yield
+    finally:
+        process_stop(worker, timeout=30)
+
+
+def process_stop(process: subprocess.Popen[Any], *, timeout: float) -> None:
+    """SIGTERM, then SIGKILL if the process has not ended within `timeout` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def server_run(*, host: str = "127.0.0.1", port: int = 8000, workers: int | None = None) -> None:
@@ -53,11 +94,17 @@ def server_run(*, host: str = "127.0.0.1", port: int = 8000, workers: int | None
     from django.core.management import call_command
     from django.db import connections
 
+    from safeplan.accounts.startup import startup_problems
+
     if migrations_pending():
         raise click.ClickException("the database is not set up; run `safeplan init` first")
+    problems = startup_problems()
+    if problems:
+        raise click.ClickException("\n\n".join(problems))
     if settings.STATIC_ROOT:  # demo and test serve static files from the packages themselves
         call_command("collectstatic", interactive=False, verbosity=0)
     connections.close_all()  # no connection may cross the fork into the workers
+    _warn_if_threaded()
     workers = workers or default_workers()
     click.echo(f"Serving on http://{host}:{port}/ with {workers} workers (Ctrl+C stops).")
     options = {
@@ -68,6 +115,29 @@ def server_run(*, host: str = "127.0.0.1", port: int = 8000, workers: int | None
         "control_socket_disable": True,
     }
     run_gunicorn(options)
+
+
+def threads_running() -> int | None:
+    """How many threads this process has (Linux), or None where that cannot be read."""
+    try:
+        return len(os.listdir(Path("/proc/self/task")))
+    except OSError:
+        return None
+
+
+def _warn_if_threaded() -> None:
+    """A process with threads (Polars' pool, say) must not fork: its children can deadlock.
+
+    `safeplan demo` therefore serves from a fresh process (it execs `safeplan
+    serve` after building), and nothing here starts a thread before gunicorn forks.
+    """
+    threads = threads_running()
+    if threads is not None and threads > 1:
+        logger.warning(
+            "safeplan serve: %s threads are running before the web workers are forked; "
+            "pages may hang (serve from a fresh process)",
+            threads,
+        )
 
 
 def migrations_pending() -> bool:

@@ -22,6 +22,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from safeplan.web.cli import process_stop
+
 #: Seconds to wait for gunicorn to accept connections.
 START_TIMEOUT = 60.0
 
@@ -80,12 +82,7 @@ def site_served(env: dict[str, str], folder: Path, *, workers: int = 2) -> Itera
             _wait_for(port, server, folder / "server.log")
             yield f"http://127.0.0.1:{port}"
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            process_stop(server, timeout=15)
 
 
 def _wait_for(port: int, server: subprocess.Popen[bytes], log: Path) -> None:

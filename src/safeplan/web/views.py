@@ -17,6 +17,7 @@ from safeplan.accounts.permissions import has_permission
 from safeplan.audit.services import audit_request
 from safeplan.engine.catalogue import MeasureSpec
 from safeplan.engine.periods import Period
+from safeplan.measures.selectors import figures_freshness
 from safeplan.scorecard.selectors import commentary_current
 from safeplan.scorecard.services import commentary_save
 from safeplan.web.forms import CommentaryForm
@@ -36,7 +37,8 @@ def plan_page(request: HttpRequest) -> HttpResponse:
         board, periods = dashboard_for(request.GET.get("period"))
     except PeriodUnavailable as exc:
         raise Http404(str(exc)) from None
-    context = {"board": board, "periods": periods, "nav_section": "plan"}
+    context = {"board": board, "periods": periods, "nav_section": "plan",
+               "figures": figures_freshness()}  # fmt: skip
     return render(request, "web/plan.html", context)
 
 
@@ -47,7 +49,8 @@ def measure_list(request: HttpRequest) -> HttpResponse:
         board, periods = dashboard_for(request.GET.get("period"))
     except PeriodUnavailable as exc:
         raise Http404(str(exc)) from None
-    context = {"board": board, "periods": periods, "nav_section": "measures"}
+    context = {"board": board, "periods": periods, "nav_section": "measures",
+               "figures": figures_freshness()}  # fmt: skip
     return render(request, "web/measures.html", context)
 
 
@@ -63,6 +66,7 @@ def measure_detail(request: HttpRequest, key: str) -> HttpResponse:
         "page": page,
         "periods": periods,
         "may_see_records": has_permission(request.user, "records.view"),
+        "figures": figures_freshness(),
         "nav_section": "measures",
     }
     return render(request, "web/measure.html", context)
@@ -96,7 +100,7 @@ def commentary_edit(request: HttpRequest, key: str) -> HttpResponse:
     form = CommentaryForm(data, initial=_initial(current))
     if request.method == "POST" and form.is_valid():
         commentary_save(measure=spec.id, period=period.label, author=request.user.get_username(),
-                        **form.cleaned_data)  # fmt: skip
+                        actor=request.user, **form.cleaned_data)  # fmt: skip
         messages.success(request, f"Commentary saved for {spec.id}, {period.label}")
         return redirect(
             f"{reverse('web:measure', args=[spec.id])}?{urlencode({'period': period.label})}"

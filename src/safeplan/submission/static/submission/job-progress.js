@@ -1,11 +1,10 @@
-// Progressive enhancement of a background import's page: every two seconds,
+// Progressive enhancement of a background task's page: every two seconds,
 // fetch the page again and update the status and row count in place (announced
 // politely to screen readers); once the job has finished, the server redirects
 // the fetch to the batch, and the browser follows. Without JavaScript the
 // Refresh button does the same by hand.
 const status = document.getElementById("job-status");
-const rows = document.getElementById("job-rows");
-if (status && rows && ["Queued", "Running"].includes(status.textContent.trim())) {
+if (status && ["Queued", "Running"].includes(status.textContent.trim())) {
   const poll = async () => {
     const response = await fetch(window.location.href, { credentials: "same-origin" });
     if (response.redirected) {
@@ -15,7 +14,8 @@ if (status && rows && ["Queued", "Running"].includes(status.textContent.trim()))
     const page = new DOMParser().parseFromString(await response.text(), "text/html");
     for (const id of ["job-status", "job-rows"]) {
       const fresh = page.getElementById(id);
-      if (fresh) document.getElementById(id).textContent = fresh.textContent;
+      const shown = document.getElementById(id);
+      if (fresh && shown) shown.textContent = fresh.textContent;
     }
     if (["Queued", "Running"].includes(status.textContent.trim())) {
       window.setTimeout(poll, 2000);
