@@ -207,7 +207,7 @@ def test_the_same_calls_succeed_for_a_persona_who_holds_the_permission(
     commentary_save(measure="M3", period="2024-25 Q1", what_the_data_says="x", author="a",
                     actor=analyst)  # fmt: skip
     target_set(measure="M3", value=75, effective_from=date(2024, 4, 1), by="a", actor=analyst)
-    batch_withdraw(batch=batch, by=analyst, recompute=False)
+    batch_withdraw(batch=batch, by=analyst)
     admin = personas["administrator"]
     user_create(username="new-one", role=Role.BOARD_MEMBER, password=NEW_PASSWORD, actor=admin)
     assert AuditEvent.objects.filter(actor=admin, action="user.create").exists()
