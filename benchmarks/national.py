@@ -36,6 +36,7 @@ fewer than in a steady state (a run-in of about a year; see
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date
@@ -138,17 +139,29 @@ def generate_national(
         )
         _append(handles["population"], "population", whole, header=False)
         rows["population"] += whole.height
+    return manifest_of(out_dir, WINDOW, rows, seed=seed, scale=fraction)
+
+
+def manifest_of(
+    folder: Path,
+    window: tuple[date, date],
+    rows: Mapping[str, int] | None = None,
+    *,
+    seed: int = 0,
+    scale: float = 0,
+) -> DemoManifest:
+    """The twelve ``<dataset>.csv`` files of `folder` in import order, as `generate` describes them."""
     files = tuple(
         DemoFile(
             name,
-            out_dir / f"{name}.csv",
+            folder / f"{name}.csv",
             SOURCES.get(name, name),
-            WINDOW if DATASETS[name].windowed else None,
-            rows[name],
+            window if DATASETS[name].windowed else None,
+            (rows or {}).get(name, 0),
         )
         for name in IMPORT_ORDER
     )
-    return DemoManifest(seed=seed, scale=fraction, window=WINDOW, files=files)
+    return DemoManifest(seed=seed, scale=scale, window=window, files=files)
 
 
 def _append(handle: IO[bytes], dataset: str, frame: pl.DataFrame, *, header: bool) -> None:

@@ -23,9 +23,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from benchmarks.national import generate_national
-from safeplan.datasets.schema import DATASETS
-from safeplan.demo.generator import IMPORT_ORDER, SOURCES, DemoFile, DemoManifest, generate
+from benchmarks.national import generate_national, manifest_of
+from safeplan.demo.generator import DemoManifest, generate
 
 SEED = 2017
 DEFAULT = "county,20x"
@@ -66,21 +65,6 @@ def chosen(text: str | None) -> list[Size]:
             f"BENCH_SIZES: unknown size {', '.join(unknown)}; choose from {', '.join(SIZES)}"
         )
     return [SIZES[key] for key in keys]
-
-
-def manifest_of(folder: Path, window: tuple[date, date]) -> DemoManifest:
-    """The manifest of files already in `folder` (rows unknown: 0), as `generate` would give."""
-    files = tuple(
-        DemoFile(
-            name,
-            folder / f"{name}.csv",
-            SOURCES.get(name, name),
-            window if DATASETS[name].windowed else None,
-            0,
-        )
-        for name in IMPORT_ORDER
-    )
-    return DemoManifest(seed=SEED, scale=0, window=window, files=files)
 
 
 def _engine_from_files(folder: str, start: str, end: str, out: str) -> dict[str, float]:

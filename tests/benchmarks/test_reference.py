@@ -9,9 +9,9 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from benchmarks.national import generate_national
+from benchmarks.national import generate_national, manifest_of
 from benchmarks.reference import compare, reference_from_files
-from benchmarks.sizes import PLAN_START, manifest_of
+from benchmarks.sizes import PLAN_START
 
 from safeplan.datasets.schema import DATASETS
 from safeplan.demo.frames import demo_measure_inputs
