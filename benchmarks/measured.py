@@ -1,8 +1,11 @@
 """Run a command in a child process and measure it: wall time and the child's own peak memory.
 
-``os.wait4`` returns the resource usage of that one child (and whatever it
-waited for), so each step's peak resident memory is its own, not the largest
-of every child the benchmark has run so far (as ``RUSAGE_CHILDREN`` would be).
+A forked child starts with its parent's memory, and Linux keeps the highest
+resident size across ``exec``: a child of a large benchmark process would
+report at least the parent's size. So each command is started by a small
+intermediary (this module run as a script, a few MB) that forks the command,
+waits for it with ``os.wait4`` (the usage of that one child) and writes its
+peak resident memory to a file; the figure is then the command's own.
 
     step = run_measured(python("-m", "safeplan", "compute"), env=env)
     print(step.seconds, step.peak_mb)
@@ -18,6 +21,7 @@ import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 
@@ -42,23 +46,41 @@ class Step:
 
 def run_measured(command: Sequence[str], *, env: Mapping[str, str]) -> Step:
     """Run `command` to the end; raise `StepFailed` unless it exits 0."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with tempfile.TemporaryDirectory(prefix="safeplan-step-") as folder:
+        usage = Path(folder) / "usage.json"
+        out, err = Path(folder) / "out", Path(folder) / "err"
         started = time.perf_counter()
-        child = subprocess.Popen(list(command), env=dict(env), stdout=out, stderr=err)
-        _, status, usage = os.wait4(child.pid, 0)
-        seconds = time.perf_counter() - started
-        child.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
-        out.seek(0)
-        err.seek(0)
-        stdout = out.read().decode(errors="replace")
-        stderr = err.read().decode(errors="replace")
-    if child.returncode != 0:
-        raise StepFailed(
-            f"{' '.join(command)} exited {child.returncode}: {(stderr or stdout)[-3000:]}"
+        done = subprocess.run(
+            [sys.executable, "-S", __file__, str(usage), str(out), str(err), *command],
+            env=dict(env),
+            check=False,
         )
-    return Step(seconds, usage.ru_maxrss / 1024, stdout, stderr)  # ru_maxrss is kB on Linux
+        seconds = time.perf_counter() - started
+        stdout = out.read_text(errors="replace") if out.exists() else ""
+        stderr = err.read_text(errors="replace") if err.exists() else ""
+        figures = json.loads(usage.read_text()) if usage.exists() else {}
+    if done.returncode != 0:
+        raise StepFailed(
+            f"{' '.join(command)} exited {done.returncode}: {(stderr or stdout)[-3000:]}"
+        )
+    return Step(seconds, figures["peak_kb"] / 1024, stdout, stderr)
 
 
 def python(*args: str) -> list[str]:
     """A command line running this interpreter."""
     return [sys.executable, *args]
+
+
+def _intermediary(usage: str, out: str, err: str, *command: str) -> int:
+    """Fork `command` with its output to files, wait for it, write its own peak memory."""
+    with open(out, "wb") as stdout, open(err, "wb") as stderr:
+        child = subprocess.Popen(list(command), stdout=stdout, stderr=stderr)
+        _, status, rusage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+    with open(usage, "w") as handle:
+        json.dump({"peak_kb": rusage.ru_maxrss}, handle)  # kB on Linux
+    return child.returncode
+
+
+if __name__ == "__main__":
+    sys.exit(_intermediary(*sys.argv[1:]))
