@@ -284,6 +284,7 @@ def _child_breakdown() -> dict[str, Any]:
     _django()
     from safeplan.datasets.schema import DATASETS
     from safeplan.engine.measures import MEASURES, MeasureInputs, compute_all
+    from safeplan.engine.measures.base import make_context, run
     from safeplan.measures.frames import dataset_frame
     from safeplan.measures.selectors import plan_settings
     from safeplan.measures.services import results_compute
@@ -300,23 +301,28 @@ def _child_breakdown() -> dict[str, Any]:
         frames=frames, coverage=dataset_coverage(), plan_start=plan_start, parameters=overrides
     )
     periods = _periods()
-    per_measure: dict[str, float] = {}
-    for measure in MEASURES:
+    # One context for all measures, as `compute_all` builds it: conforming the frames is
+    # timed once ("context") and each measure then costs what it adds.
+    started = time.perf_counter()
+    context = make_context(inputs, periods)
+    per_measure: dict[str, float] = {"context": time.perf_counter() - started}
+    for measure in MEASURES.values():
         started = time.perf_counter()
-        compute_all(inputs, periods, [measure])
-        per_measure[measure] = time.perf_counter() - started
+        run(measure, context)
+        per_measure[measure.spec.id] = time.perf_counter() - started
+    del context
     started = time.perf_counter()
     rows = compute_all(inputs, periods).height
     engine = time.perf_counter() - started
     del frames, inputs
-    run = results_compute(trigger="benchmark")
+    stored_run = results_compute(trigger="benchmark")
     return {
         "read": read,
         "per_measure": per_measure,
         "engine": engine,
         "results": rows,
         "periods": len(periods),
-        "compute_run_seconds": run.seconds,
+        "compute_run_seconds": stored_run.seconds,
     }
 
 

@@ -227,7 +227,12 @@ def _profiles(db: stored.Database, manifest: DemoManifest, folder: Path) -> dict
                 break
             out.write(line)
     import_out = RESULTS / f"profile-{stamp}-import-referrals.txt"
-    stored.step_profile(db, "import", import_out, "referrals", str(sample), "referrals", "")
+    # A source of its own, with the file's window, so that the sample supersedes nothing
+    # and does not widen the coverage (and so the periods) the stored results were for.
+    covers = f"{referrals.covers[0]}:{referrals.covers[1]}" if referrals.covers else ""
+    stored.step_profile(
+        db, "import", import_out, "referrals", str(sample), "benchmark-profile", covers
+    )
     say(f"    profiles: {compute_out.name}, {import_out.name}")
     return {"compute": compute_out.name, "import": import_out.name}
 
