@@ -174,11 +174,10 @@ def _database(
         f"{compute.cpu_seconds or 0:.1f} s), peak {compute.peak_mb:,.0f} MB — {compute.stdout.strip()}"
     )
     _, parts = stored.step_breakdown(db)
-    read = sum(parts["read"].values())
-    store = parts["compute_run_seconds"] - read - parts["engine"]
     say(
-        f"    where a compute's time goes: read {read:.1f} s (ORM, row by row), engine "
-        f"{parts['engine']:.1f} s, store ≈ {store:.1f} s (by difference); {parts['results']:,} results, "
+        f"    where a compute's time goes (one stored compute, {parts['compute_run_seconds']:.1f} s): "
+        f"read {parts['run_read']:.1f} s (ORM, row by row), engine {parts['engine']:.1f} s, "
+        f"the rest (delete, store, audit) {parts['run_rest']:.1f} s; {parts['results']:,} results, "
         f"{parts['periods']} periods"
     )
     say(
