@@ -17,7 +17,7 @@ with the machine's description; the summary is printed at the end.
 | ``BENCH_DATABASES`` | ``sqlite,postgres`` | databases to import into and compute from |
 | ``BENCH_POSTGRES_URL`` | ``postgres://postgres@127.0.0.1:5432/safeplan_bench`` | a database the benchmark may drop and create |
 | ``BENCH_PAGES`` | ``1`` | ``0`` skips the page load test |
-| ``BENCH_PROFILE`` | ``0`` | ``1`` also profiles the slowest steps (pyinstrument) into the results folder |
+| ``BENCH_PROFILE`` | ``0`` | ``1`` also profiles a full compute and importing 100,000 referrals (pyinstrument) into the results folder |
 | ``BENCH_DIR`` | a temporary folder | where the generated files and SQLite databases go (kept if set) |
 
 Nothing here asserts a time: figures are printed and written down.
