@@ -2,12 +2,13 @@
 
 ``generate_national(seed=2017, fraction=0.1, out_dir=...)`` writes the twelve
 canonical CSV files of an invented England at ``fraction`` of its volume
-(1.0 is about 12 million children aged 0–17 and about 32 million records;
-0.1 about 3.2 million). Each of the 150 authorities is one synthetic county
+(1.0 is about 12 million children aged 0–17 and about 31 million records;
+0.1 about 3.0 million). Each of the 150 authorities is one synthetic county
 drawn with the demo's journey simulation (`safeplan.demo.journeys`: linked
 referrals, assessments, cases, conferences, plans and care periods) at its
-own size and seed, for the ten financial years 2010-11 to 2019-20 that the
-simulation already runs over; its rows are appended to the twelve files and
+own size and seed, for the ten financial years the simulation already runs
+over (2010-11 to 2019-20, written four years later as 2014-15 to 2023-24:
+see `SHIFT_YEARS`); its rows are appended to the twelve files and
 then dropped, so memory holds one authority at a time, never the country.
 
 In the files an authority is a locality (``Authority 001`` …), so the
@@ -28,10 +29,12 @@ What is borrowed from the demo county and what is new: journeys and the
 six casework files come from `safeplan.demo` unchanged (every referral of the
 ten simulated years is written, rather than only those from the county's
 look-back start); missing episodes, audits, eLearning and challenges are
-drawn here over all ten years with the demo's rates. The simulation starts
-empty on 1 April 2010, so plans and cases open at the start of 2010-11 are
-fewer than in a steady state (a run-in of about a year; see
-`docs/performance.md`). Everything is invented; nothing is real.
+drawn here over all ten years with the demo's rates — near-copies of
+`safeplan.demo.events`, whose versions are fixed to the demo's four years;
+they become calls once the demo takes its financial years as a parameter.
+The simulation starts empty, so plans and cases open at the start of the
+first year are fewer than in a steady state (a run-in of about a year; see
+ADR 0028). Everything is invented; nothing is real.
 """
 
 from __future__ import annotations
