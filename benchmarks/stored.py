@@ -242,17 +242,15 @@ def _django() -> None:
 def _child_import(dataset: str, path: str, source: str, covers: str) -> dict[str, Any]:
     _django()
     from safeplan.imports.services import import_file, parse_covers
-    from safeplan.measures.services import recompute_deferred
 
     started, cpu = time.perf_counter(), time.process_time()
-    with recompute_deferred():
-        outcome = import_file(
-            dataset=dataset,
-            path=Path(path),
-            source=source,
-            covers=parse_covers(covers) if covers else None,
-            submitted_by="benchmark",
-        )
+    outcome = import_file(
+        dataset=dataset,
+        path=Path(path),
+        source=source,
+        covers=parse_covers(covers) if covers else None,
+        submitted_by="benchmark",
+    )
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     problems = [str(p) for p in outcome.problems[:5]]
     return {
