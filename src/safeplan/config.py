@@ -84,3 +84,37 @@ def env_choice(name: str, *, choices: tuple[str, ...], default: str) -> str:
 def mode() -> str:
     """The deployment mode: `production` (default), `demo` or `test`."""
     return env_choice("SAFEPLAN_MODE", choices=MODES, default="production")
+
+
+PSEUDONYMISE_KEY_MIN_LENGTH = 32
+
+
+def pseudonymise_key(mode: str) -> str | None:
+    """The pseudonymisation key, or None when identifiers are stored as received.
+
+    In production a key is required unless ``SAFEPLAN_PSEUDONYMISE=off`` says,
+    explicitly, that identifiers are stored as received (docs/deployment.md);
+    it must be long enough not to be guessed. Demo and test use a key when given one.
+    """
+    key = os.environ.get("SAFEPLAN_PSEUDONYMISE_KEY", "")
+    wanted = env_bool("SAFEPLAN_PSEUDONYMISE", default=True)
+    if not wanted:
+        if key:
+            raise ConfigurationError(
+                "SAFEPLAN_PSEUDONYMISE=off and SAFEPLAN_PSEUDONYMISE_KEY are both set; "
+                "unset one of them"
+            )
+        return None
+    if mode == "production" and not key:
+        raise ConfigurationError(
+            "environment variable SAFEPLAN_PSEUDONYMISE_KEY must be set in production, so that "
+            "child and learner ids are stored as keyed pseudonyms; to store them as received, "
+            "set SAFEPLAN_PSEUDONYMISE=off explicitly (docs/deployment.md, Pseudonymisation)"
+        )
+    if mode == "production" and len(key) < PSEUDONYMISE_KEY_MIN_LENGTH:
+        raise ConfigurationError(
+            f"environment variable SAFEPLAN_PSEUDONYMISE_KEY must be at least "
+            f"{PSEUDONYMISE_KEY_MIN_LENGTH} characters long (a random secret: "
+            "python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+        )
+    return key or None

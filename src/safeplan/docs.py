@@ -27,7 +27,10 @@ def render_import_rules() -> str:
         "# Import rule book\n\n",
         _GENERATED,
         "Every problem an import finds is reported with the file, sheet, row (as the user "
-        "sees it in their spreadsheet), column, the value and one of these rule ids.\n\n",
+        "sees it in their spreadsheet), column, the value and one of these rule ids. "
+        "Values of identifiers, free text and columns outside the dataset are shown masked "
+        "(`C1…42`). Rules `R-W..` are warnings: the file is imported and the warning is "
+        "listed in its report.\n\n",
         "| rule | name | what it requires |\n|---|---|---|\n",
     ]
     lines += [f"| {r.id} | {r.title} | {r.explanation} |\n" for r in RULES.values()]

@@ -15,7 +15,8 @@ Environment variables:
   and ``SAFEPLAN_LOGIN_FAILURE_LIMIT_PER_ADDRESS`` (for any usernames; 20) likewise.
 - ``SAFEPLAN_PROXY_COUNT``: reverse proxies in front of safeplan (the client's address is
   then read from ``X-Forwarded-For``); default 0.
-- ``SAFEPLAN_PSEUDONYMISE_KEY``: when set, child and learner ids are stored as keyed hashes.
+- ``SAFEPLAN_PSEUDONYMISE_KEY``: child and learner ids are stored as keyed hashes under it;
+  required in production unless ``SAFEPLAN_PSEUDONYMISE=off`` (ids stored as received).
 - ``SAFEPLAN_LOCALITIES``: comma separated list of the area's localities (optional).
 - ``SAFEPLAN_TASKS_BACKEND``, ``SAFEPLAN_CELERY_BROKER_URL``, ``SAFEPLAN_SERVE_WORKER``,
   ``SAFEPLAN_IMPORT_MEMORY_MB``, ``SAFEPLAN_IMPORT_TIME_LIMIT_MINUTES``: background
@@ -43,6 +44,7 @@ from safeplan.config import (
     env_positive_int,
     env_str,
     mode,
+    pseudonymise_key,
 )
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -75,7 +77,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "NAME": str(Path(tempfile.gettempdir()) / f"safeplan-test-{os.getpid()}.sqlite3")
     }
 
-PSEUDONYMISE_KEY = env_str("SAFEPLAN_PSEUDONYMISE_KEY", default="") or None
+PSEUDONYMISE_KEY = pseudonymise_key(MODE)  # required in production unless explicitly off
 LOCALITIES = env_list("SAFEPLAN_LOCALITIES", default=[])
 
 # Agency uploads (safeplan.submission) and background tasks (safeplan.jobs, on django-tasks).

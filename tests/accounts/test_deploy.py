@@ -17,6 +17,7 @@ def test_check_deploy_is_clean_under_production_settings() -> None:
         **inherited,
         "SAFEPLAN_MODE": "production",
         "SECRET_KEY": secrets.token_urlsafe(60),
+        "SAFEPLAN_PSEUDONYMISE_KEY": secrets.token_urlsafe(48),
         "ALLOWED_HOSTS": "example.org",
         "DEBUG": "0",
     }

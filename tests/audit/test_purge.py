@@ -174,7 +174,7 @@ def test_flush_refuses_to_run_in_production(tmp_path: Path) -> None:
         "--no-input",
         SAFEPLAN_MODE="production",
         SECRET_KEY="a-test-secret-key-of-some-length-" + uuid.uuid4().hex,
-        SAFEPLAN_PSEUDONYMISE_KEY="a-test-pseudonymisation-key",
+        SAFEPLAN_PSEUDONYMISE_KEY="a-test-pseudonymisation-key-of-32-characters-or-more",
         DATABASE_URL=f"sqlite:///{tmp_path}/production.sqlite3",
     )
     assert result.returncode != 0

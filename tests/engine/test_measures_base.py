@@ -192,8 +192,9 @@ def test_frames_are_conformed_to_the_schema():
         {"referral_id": ["r"], "referral_date": [date(2018, 1, 1)], "extra": [1]}
     )
     conformed = conform("referrals", partial)
-    assert conformed.columns == list(empty_frame("referrals").columns)
+    assert conformed.columns == [*empty_frame("referrals").columns, "_source"]
     assert conformed.get_column("cse_risk").to_list() == [None]
+    assert conformed.get_column("_source").to_list() == [None]  # frames built by hand: no source
 
 
 def test_drill_down_lists_the_records_behind_a_figure():
@@ -221,12 +222,12 @@ def test_drill_down_lists_the_records_behind_a_figure():
         ],
     )
     assert measure_records("M1", data, "2018-07") == {
-        "numerator": [("referrals", "r1")],
-        "denominator": [("referrals", "r1"), ("referrals", "r2")],
+        "numerator": [("referrals", "", "r1")],
+        "denominator": [("referrals", "", "r1"), ("referrals", "", "r2")],
     }
     assert measure_records("M1", data, parse_period("2018-07"), "locality", "Unknown") == {
         "numerator": [],
-        "denominator": [("referrals", "r2")],
+        "denominator": [("referrals", "", "r2")],
     }
 
 
@@ -237,5 +238,27 @@ def test_drill_down_of_a_child_count_lists_the_counted_childrens_records():
         {"episode_id": "e3", "child_id": "c2", "missing_start": "2018-07-02 10:00"},
     ]
     records = measure_records("M2", inputs(missing_episodes=episodes), "2018-07")
-    assert records["numerator"] == [("missing_episodes", "e1"), ("missing_episodes", "e2")]
+    assert records["numerator"] == [("missing_episodes", "", "e1"), ("missing_episodes", "", "e2")]
     assert len(records["denominator"]) == 3
+
+
+def test_records_of_two_sources_with_one_id_are_two_records():
+    # ADR 0014: a record is (dataset, source, id); the union of every source is counted
+    referrals = pl.DataFrame(
+        {
+            "referral_id": ["r1", "r1", "r2"],
+            "child_id": ["c1", "c2", "c3"],
+            "referral_date": [date(2018, 7, 10)] * 3,
+            "cse_risk": ["high", "low", "high"],
+            "_source": ["police", "health", "police"],
+        }
+    )
+    data = MeasureInputs(frames={"referrals": referrals})
+    assert measure_records("M1", data, "2018-07") == {
+        "numerator": [("referrals", "police", "r1"), ("referrals", "police", "r2")],
+        "denominator": [
+            ("referrals", "health", "r1"),
+            ("referrals", "police", "r1"),
+            ("referrals", "police", "r2"),
+        ],
+    }

@@ -98,9 +98,10 @@ def test_a_cell_longer_than_the_csv_field_limit_is_refused(tmp_path: Path) -> No
 def test_a_long_cell_within_the_limit_is_a_value_problem_keeping_only_its_start(
     tmp_path: Path,
 ) -> None:
-    path = write_csv(tmp_path / "r.csv", HEADER, [["R1", "C" * 100_000, "2024-05-01"]])
+    long = ["R1", "C1", "2024-05-01", "L" * 100_000]
+    path = write_csv(tmp_path / "r.csv", [*HEADER, "locality"], [long])
     [problem] = run_import("referrals", path).problems
-    assert (problem.rule, len(problem.value or "")) == ("R-V07", 201)
+    assert (problem.rule, problem.value) == ("R-V09", "L" * 200 + "…")
 
 
 @pytest.mark.parametrize("suffix", ["csv", "xlsx"])

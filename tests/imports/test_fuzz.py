@@ -60,15 +60,9 @@ def test_a_file_is_accepted_or_rejected_with_numbered_problems_and_nothing_else(
         assert _judged(check_command(file, path)) == ("", False, "")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="issue 9 item 12: a time in the hour the clocks skip is stored an hour late, so the "
-    "database's missing_end ≥ missing_start check fails where the clock times are in order "
-    "(IntegrityError). Storing date-times as the clock times written fixes it; then this passes: "
-    "remove this mark and set CLOCK_CHANGES in benchmarks/malformed.py (e.g. 0.01).",
-)
 def test_times_in_the_hours_the_clocks_change_are_judged_like_any_other(tmp_path: Path) -> None:
+    """Found by the fuzz: stored as instants, 01:30 on a spring-forward night broke the database's
+    own missing_end ≥ missing_start check; they are stored as the clock times written (ADR 0015)."""
     file = fuzz_file("missing_episodes", random.Random(2019), rows=200, fmt="csv", rate=0.0,
                      clock_changes=1.0)  # fmt: skip
     path = file.write(tmp_path / "clock-changes.csv")

@@ -8,11 +8,9 @@ from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import override_settings
-from django.utils import timezone
 
 from safeplan.datasets.schema import DATASETS
 from safeplan.imports import services
@@ -323,10 +321,8 @@ def test_it_reads_date_and_date_time_cells_of_a_workbook(tmp_path: Path) -> None
     )
     assert run_import("missing_episodes", path).accepted
     episode = Episode.objects.get()
-    assert timezone.localtime(episode.missing_start).replace(tzinfo=None) == datetime(
-        2024, 7, 1, 23, 30
-    )
-    assert timezone.localtime(episode.missing_end).replace(tzinfo=None) == datetime(2024, 7, 2)
+    assert episode.missing_start == datetime(2024, 7, 1, 23, 30)
+    assert episode.missing_end == datetime(2024, 7, 2)
 
 
 def test_it_reads_the_sheet_named_like_the_dataset_by_default(tmp_path: Path) -> None:
@@ -359,23 +355,25 @@ def test_a_problem_in_a_workbook_names_the_file_and_sheet(tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize(
-    ("written", "utc"),
+    "written",
     [
-        ("2024-07-01 23:30", datetime(2024, 7, 1, 22, 30)),  # summer: BST is UTC+1
-        ("2024-01-15 23:30", datetime(2024, 1, 15, 23, 30)),  # winter: GMT is UTC
-        ("2024-10-27 00:30", datetime(2024, 10, 26, 23, 30)),  # the night the clocks go back
+        "2024-07-01 23:30",  # summer (BST)
+        "2024-01-15 23:30",  # winter (GMT)
+        "2024-10-27 00:30",  # the night the clocks go back, before the repeated hour
+        "2024-10-27 01:30",  # the repeated hour: happened twice (ADR 0015)
+        "2025-03-30 01:19",  # the skipped hour: never happened (ADR 0015)
     ],
 )
-def test_a_local_clock_time_reads_back_as_written_in_summer_and_winter(
-    csv_file: Callable[..., Path], written: str, utc: datetime
+def test_a_local_clock_time_reads_back_exactly_as_written(
+    csv_file: Callable[..., Path], written: str
 ) -> None:
     run_import(
         "missing_episodes",
         csv_file([{"episode_id": "E1", "child_id": "C1", "missing_start": written}]),
     )
     stored = Episode.objects.get().missing_start
-    assert stored == utc.replace(tzinfo=ZoneInfo("UTC"))
-    assert timezone.localtime(stored).strftime("%Y-%m-%d %H:%M") == written
+    assert stored == datetime.fromisoformat(written)  # naive: the clock digits, never converted
+    assert stored.tzinfo is None
 
 
 # --- pseudonymisation ------------------------------------------------------------

@@ -471,6 +471,16 @@ _RULE_LIST: tuple[Rule, ...] = (
         "Malformed source name",
         "`--source` is 1–64 letters, digits, `_`, `-` or `.` (default: the dataset's name).",
     ),
+    Rule(
+        "R-O06",
+        "Pseudonymisation key changed",
+        "An import is refused when the stored records were pseudonymised under another key than `SAFEPLAN_PSEUDONYMISE_KEY` (told apart by the key's fingerprint), pseudonymised while no key is set, or stored as received while a key is set: the same child would become two people.",
+    ),
+    Rule(
+        "R-O07",
+        "Another import is running",
+        "One import of a dataset writes at a time; an import that cannot start within a few seconds stores nothing and asks to be tried again.",
+    ),
     Rule("R-F01", "Empty file", "A file must have a header row."),
     Rule(
         "R-F02",
@@ -563,6 +573,26 @@ _RULE_LIST: tuple[Rule, ...] = (
         "R-C02",
         "Duplicate record",
         "A record id (population: year and locality) appears at most once in a file.",
+    ),
+    Rule(
+        "R-W01",
+        "Clock time that does not exist (warning)",
+        "A date-time in the hour skipped when the clocks go forward (01:00–01:59 on the last Sunday of March) is kept and compared exactly as written, and listed in the report.",
+    ),
+    Rule(
+        "R-W02",
+        "Clock time that happened twice (warning)",
+        "A date-time in the hour repeated when the clocks go back (01:00–01:59 on the last Sunday of October) is kept and compared exactly as written, and listed in the report.",
+    ),
+    Rule(
+        "R-W03",
+        "Same event from another source (warning)",
+        "A record with the same child (or learner) and primary date as a current record of another source is imported and listed: if the two are one event, one source should correct or withdraw it. Nothing is merged or replaced.",
+    ),
+    Rule(
+        "R-W04",
+        "Key held by another source (warning)",
+        "`children` and `population` rows whose key another source also holds are kept; the measures read the most recently imported row for each key.",
     ),
 )
 

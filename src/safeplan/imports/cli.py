@@ -80,10 +80,12 @@ def _summary(batch: Any) -> str:
         if batch.covers_from
         else ""
     )
+    count = len(batch.warnings)
+    warned = f"; {count:,} warning{'s' if count != 1 else ''} (on stderr)" if count else ""
     return (
         f"accepted: batch {batch.pk}, {batch.dataset} from {batch.source}: "
         f"{batch.rows_read:,} rows read, {batch.records_stored:,} records stored, "
-        f"{batch.records_superseded:,} superseded{window}"
+        f"{batch.records_superseded:,} superseded{window}{warned}"
     )
 
 
@@ -111,7 +113,7 @@ def _datasets_epilog() -> str:
 @click.option(
     "--covers",
     metavar="FROM:TO",
-    help="Window the file covers, YYYY-MM-DD:YYYY-MM-DD; stored records of the same source dated in it that the file no longer holds are superseded.",
+    help="Window the file covers, YYYY-MM-DD:YYYY-MM-DD; stored records of the same source dated in it that the file no longer holds are superseded (other sources' records never are).",
 )
 @click.option(
     "--ignore-unknown-columns",
@@ -128,14 +130,15 @@ def import_command(
 ) -> None:
     """Import FILE (.csv or .xlsx) into DATASET, whole or not at all.
 
-    Exit status 0: accepted, with a one-line summary. Exit status 1: rejected,
-    with every problem on standard error (rules in docs/import-rules.md);
+    Exit status 0: accepted, with a one-line summary (and any warnings on
+    standard error). Exit status 1: rejected, with every problem on standard
+    error (rules in docs/import-rules.md), or another import is running;
     nothing from the file is stored.
     """
     from safeplan.cli import setup_django
 
     setup_django()
-    from safeplan.imports.services import InvalidCovers, import_file, parse_covers
+    from safeplan.imports.services import ImportBusy, InvalidCovers, import_file, parse_covers
 
     try:
         window = parse_covers(covers) if covers is not None else None
@@ -155,10 +158,14 @@ def import_command(
             )
     except KeyboardInterrupt:
         raise _fail("interrupted; nothing from the file was stored") from None
+    except ImportBusy as exc:
+        raise _fail(str(exc)) from None
     except Exception as exc:  # the command line shows a message, never a traceback
         raise _fail(
             f"the import failed ({type(exc).__name__}: {exc}); nothing from the file was stored"
         ) from None
+    for warning in outcome.warnings:
+        click.echo(f"warning: {warning.located()}", err=True)
     if outcome.accepted:
         click.echo(_summary(outcome.batch))
         _recompute(outcome.batch)

@@ -7,9 +7,17 @@ the batch. Validation carries on after the first problem so that the report
 is complete. If anything was wrong the transaction is rolled back — nothing
 from the file remains — and a ``rejected`` batch listing the problems is
 recorded on its own. Otherwise, still in the same transaction, the versions
-the file replaces are superseded (same record id; with ``covers``, also the
-same source's records dated in the window that the file no longer holds) and
-the new versions become current.
+the file replaces are superseded — a record is (dataset, source, record id),
+so only the same source's versions of the file's ids and, with ``covers``, the
+same source's records dated in the window that the file no longer holds
+(ADR 0014) — and the new versions become current. Warnings (clock times a
+clock change skips or repeats, records another source holds too) are listed
+in the report of an accepted file without stopping it.
+
+One import of a dataset writes at a time; one that cannot start within
+`locks.LOCK_WAIT_SECONDS` raises `ImportBusy` ("try again"), leaving nothing behind.
+An import under a different pseudonymisation key than the stored records is
+refused (R-O06).
 
 The measures are not recomputed here: the caller asks for that once the
 import is accepted (the command line at once, the web pages as a background
@@ -24,39 +32,50 @@ task, the demo build once after all its files).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import connection, models, transaction
+from django.db import OperationalError, models
 from django.db.models import Count, Subquery
 from django.utils import timezone
 
 from safeplan.accounts.permissions import Upload, actor_may
 from safeplan.audit.services import audit_record
 from safeplan.datasets.schema import DATASETS, ColumnType, Dataset
+from safeplan.imports.locks import is_lock_timeout, serialise_acceptance, writing
+from safeplan.imports.overlaps import overlap_warnings
+from safeplan.imports.pseudonyms import current_fingerprint, key_problem
 from safeplan.imports.readers import ReadError, Table, file_sha256, open_table
+from safeplan.imports.report import Problems, Warnings
 from safeplan.imports.validation import (
     ImportProblem,
     Layout,
     RowValidator,
-    ValidRow,
     Where,
     check_header,
 )
+from safeplan.imports.writer import Writer
 from safeplan.records.models import RECORD_MODELS, ImportBatch
 
-__all__ = ["ImportOutcome", "ImportProblem", "InvalidCovers", "import_file", "parse_covers"]
+__all__ = [
+    "ImportBusy",
+    "ImportOutcome",
+    "ImportProblem",
+    "InvalidCovers",
+    "import_file",
+    "parse_covers",
+]
 
-CHUNK_ROWS = 5_000
+CHUNK_ROWS = 5_000  # rows written per INSERT, and between progress reports
 MAX_PROBLEMS = 100_000  # listed in full; beyond this they are only counted (R-F05)
 STORED_PROBLEMS = 1_000  # kept in the batch's `errors`; the command line shows them all
+LISTED_WARNINGS = 1_000  # kept in the batch's `warnings`; beyond, counted per rule
 _SOURCE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 
 Progress = Callable[[int], None]
@@ -67,6 +86,24 @@ class ImportOutcome:
     batch: ImportBatch
     accepted: bool
     problems: list[ImportProblem]
+    warnings: list[ImportProblem] = field(default_factory=list)
+
+
+class ImportBusy(RuntimeError):
+    """Another import (or a withdrawal) is writing; nothing was stored, and it may be tried again.
+
+    No batch is recorded: on SQLite the database cannot be written until the
+    other import ends, and an attempt that stored nothing has nothing to report.
+    """
+
+    rule = "R-O07"
+
+    def __init__(self, dataset: str) -> None:
+        super().__init__(
+            f"another import of {dataset} (or a withdrawal) is running; nothing from the file "
+            "was stored — try again in a minute (R-O07)"
+        )
+        self.dataset = dataset
 
 
 class InvalidCovers(ValueError):
@@ -107,14 +144,22 @@ class _Request:
     user: Any
     file_name: str
     progress: Progress | None
+    lock_wait: float | None
 
 
 class _Rejected(Exception):
-    def __init__(self, problems: list[ImportProblem], rows_read: int, sheet: str) -> None:
+    def __init__(
+        self,
+        problems: list[ImportProblem],
+        rows_read: int,
+        sheet: str,
+        warnings: list[ImportProblem] | None = None,
+    ) -> None:
         super().__init__(f"{len(problems)} problems")
         self.problems = problems
         self.rows_read = rows_read
         self.sheet = sheet
+        self.warnings = warnings or []
 
 
 def import_file(
@@ -129,12 +174,16 @@ def import_file(
     user: Any = None,
     file_name: str | None = None,
     progress: Progress | None = None,
+    lock_wait: float | None = None,
 ) -> ImportOutcome:
     """Import `path` into `dataset`; accepted whole, or rejected with every problem listed.
 
     A `user` given must hold ``submission.upload`` for the dataset and source
     (PermissionDenied otherwise); without one, the caller (the command line,
-    the demo) acts with the database's own authority.
+    the demo) acts with the database's own authority. `lock_wait` is how long
+    to wait for another import of the dataset (default
+    `locks.LOCK_WAIT_SECONDS`, short enough for a web request); then
+    `ImportBusy`.
     """
     request = _Request(
         dataset=dataset.strip().lower(),
@@ -147,22 +196,33 @@ def import_file(
         user=user,
         file_name=file_name or Path(path).name,
         progress=progress,
+        lock_wait=lock_wait,
     )
     if user is not None and not actor_may(
         user, "submission.upload", Upload(request.dataset, request.source)
     ):
         raise PermissionDenied(f"{user} may not upload {dataset} as source {request.source!r}")
+    try:
+        return _import(request)
+    except OperationalError as exc:
+        if is_lock_timeout(exc):
+            raise ImportBusy(request.dataset) from None
+        raise
+
+
+def _import(request: _Request) -> ImportOutcome:
     problems = _option_problems(request)
     if problems:
-        return _reject(request, _Rejected(problems, 0, sheet or ""))
+        return _reject(request, _Rejected(problems, 0, request.sheet or ""))
     try:
-        with transaction.atomic():
+        with writing(wait=request.lock_wait):
             batch = _batch_create(request)
-            _Load(request, DATASETS[request.dataset], batch).run()
+            load = _Load(request, DATASETS[request.dataset], batch)
+            load.run()
             _audit(request, batch, "import.accept")
     except _Rejected as rejected:
         return _reject(request, rejected)
-    return ImportOutcome(batch=batch, accepted=True, problems=[])
+    return ImportOutcome(batch=batch, accepted=True, problems=[], warnings=load.warnings.all())
 
 
 # --- options -----------------------------------------------------------------
@@ -193,6 +253,8 @@ def _option_problems(request: _Request) -> list[ImportProblem]:
         )
     if request.covers is not None and request.covers[0] > request.covers[1]:
         problems.append(where.problem("R-O03", "the coverage window starts after it ends"))
+    if not problems and (key := key_problem(where=where, dataset=ds.name)):
+        problems.append(key)
     return problems
 
 
@@ -209,6 +271,7 @@ def _batch_fields(request: _Request) -> dict[str, Any]:
         "submitted_by": request.submitted_by[:150],
         "user": request.user,
         "pseudonymised": bool(settings.PSEUDONYMISE_KEY),
+        "key_fingerprint": current_fingerprint(),
     }
 
 
@@ -221,19 +284,20 @@ def _batch_create(request: _Request) -> ImportBatch:
 def _reject(request: _Request, rejected: _Rejected) -> ImportOutcome:
     # File, option and header problems first, then by row; the R-F05 note last.
     problems = sorted(rejected.problems, key=lambda p: (p.rule == "R-F05", p.row or 0))
-    with transaction.atomic():
+    with writing(wait=request.lock_wait):
         batch = ImportBatch.objects.create(
             **_batch_fields(request),
             status=ImportBatch.Status.REJECTED,
             rows_read=rejected.rows_read,
             errors=[p.as_json() for p in problems[:STORED_PROBLEMS]],
+            warnings=[w.as_json() for w in rejected.warnings],
             finished_at=timezone.now(),
         )
         if rejected.sheet:
             batch.sheet = rejected.sheet[:100]
             batch.save(update_fields=["sheet"])
         _audit(request, batch, "import.reject", problems=len(problems))
-    return ImportOutcome(batch=batch, accepted=False, problems=problems)
+    return ImportOutcome(batch=batch, accepted=False, problems=problems, warnings=rejected.warnings)
 
 
 def _audit(request: _Request, batch: ImportBatch, action: str, problems: int = 0) -> None:
@@ -265,92 +329,6 @@ def _audit(request: _Request, batch: ImportBatch, action: str, problems: int = 0
 
 
 @dataclass
-class _Problems:
-    """Problems found so far; past `MAX_PROBLEMS` they are only counted, to bound memory."""
-
-    where: Where
-    listed: list[ImportProblem] = field(default_factory=list)
-    unlisted: int = 0
-
-    def add(self, problems: Sequence[ImportProblem]) -> None:
-        room = MAX_PROBLEMS - len(self.listed)
-        self.listed += problems[:room]
-        self.unlisted += max(len(problems) - room, 0)
-
-    def all(self) -> list[ImportProblem]:
-        if not self.unlisted:
-            return self.listed
-        note = self.where.problem(
-            "R-F05",
-            f"{self.unlisted:,} further problems were found but not listed; "
-            "correct the problems above and import again",
-        )
-        return [*self.listed, note]
-
-
-class _Writer:
-    """Insert validated rows in chunks with one statement per chunk.
-
-    A raw ``executemany`` rather than ``bulk_create``: building a million model
-    instances would dominate the import's time. Dates and date-times go through
-    the backend's own adapters (``connection.ops``), so they are stored exactly as
-    the ORM stores them.
-    """
-
-    def __init__(self, dataset: Dataset, batch: ImportBatch, source: str) -> None:
-        model = RECORD_MODELS[dataset.name]
-        provenance = ["record_id", "batch", "import_source", "row_number", "is_current"]
-        names = [*provenance, *dataset.column_names]
-        fields: list[Any] = [model._meta.get_field(name) for name in names]
-        quote = connection.ops.quote_name
-        columns = ", ".join(quote(f.column) for f in fields)
-        marks = ", ".join(["%s"] * len(fields))
-        self.sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"
-        self.prefix: tuple[object, ...] = (batch.pk, source)
-        self.columns = dataset.column_names
-        self.prepare = [(i, p) for i, p in enumerate(_preparers(dataset)) if p is not _identity]
-        self.pending: list[tuple[Any, ...]] = []
-        self.written = 0
-
-    def add(self, row_number: int, row: ValidRow) -> None:
-        values = [row.values[name] for name in self.columns]
-        for index, prepare in self.prepare:
-            values[index] = prepare(values[index])
-        self.pending.append((row.record_id, *self.prefix, row_number, False, *values))
-        if len(self.pending) >= CHUNK_ROWS:
-            self.flush()
-
-    def flush(self) -> None:
-        if self.pending:
-            with connection.cursor() as cursor:
-                cursor.executemany(self.sql, self.pending)
-            self.written += len(self.pending)
-            self.pending = []
-
-
-def _identity(value: object) -> object:
-    return value
-
-
-def _preparers(dataset: Dataset) -> list[Callable[[object], object]]:
-    """How each column's value is handed to the database driver, as the ORM would."""
-    local = ZoneInfo(settings.TIME_ZONE)
-    ops = connection.ops
-
-    def prepare_datetime(value: object) -> object:
-        if not isinstance(value, datetime):
-            return None
-        # A naive local clock time becomes aware in Europe/London (ADR 0002).
-        return ops.adapt_datetimefield_value(value.replace(tzinfo=local))
-
-    def prepare_date(value: object) -> object:
-        return ops.adapt_datefield_value(value) if isinstance(value, date) else None
-
-    by_type = {ColumnType.DATETIME: prepare_datetime, ColumnType.DATE: prepare_date}
-    return [by_type.get(col.type, _identity) for col in dataset.columns]
-
-
-@dataclass
 class _Window:
     """The earliest and latest primary date seen, for the default coverage window."""
 
@@ -374,12 +352,13 @@ class _Load:
         self.batch = batch
         self.model = RECORD_MODELS[dataset.name]
         self.where = Where(request.file_name, request.sheet or "")
-        self.problems = _Problems(self.where)
+        self.problems = Problems(self.where, MAX_PROBLEMS)
+        self.warnings = Warnings(self.where, LISTED_WARNINGS)
         self.window = _Window()
         self.rows_read = 0
 
     def run(self) -> None:
-        writer = _Writer(self.dataset, self.batch, self.request.source)
+        writer = Writer(self.dataset, self.batch, source=self.request.source, chunk_rows=CHUNK_ROWS)
         try:
             with open_table(
                 self.request.path,
@@ -388,17 +367,19 @@ class _Load:
                 name=self.request.file_name,
             ) as table:
                 self.where = Where(self.request.file_name, table.sheet)
-                self.problems.where = self.where
+                self.problems.where = self.warnings.where = self.where
                 self._read(table, writer)
         except ReadError as exc:
             if exc.sheet:
                 self.where = Where(self.request.file_name, exc.sheet)
             self.problems.add([self.where.problem(exc.rule, exc.message, row=exc.row)])
         if self.problems.listed:
-            raise _Rejected(self.problems.all(), self.rows_read, self.where.sheet)
+            raise _Rejected(
+                self.problems.all(), self.rows_read, self.where.sheet, self.warnings.all()
+            )
         self._accept(writer.written)
 
-    def _read(self, table: Table, writer: _Writer) -> None:
+    def _read(self, table: Table, writer: Writer) -> None:
         layout, header_problems = check_header(
             self.dataset,
             table.header,
@@ -417,6 +398,8 @@ class _Load:
                 self.problems.add(problems)
             else:
                 writer.add(row_number, valid)
+                if valid.warnings:
+                    self.warnings.add(valid.warnings)
                 if primary:
                     self.window.see(valid.values[primary])
             if self.request.progress and self.rows_read % CHUNK_ROWS == 0:
@@ -459,7 +442,10 @@ class _Load:
             )
 
     def _accept(self, stored: int) -> None:
-        _serialise_acceptance(self.dataset.name)
+        serialise_acceptance(self.dataset.name, wait=self.request.lock_wait)
+        self.warnings.add(
+            overlap_warnings(dataset=self.dataset, batch=self.batch, where=self.where)
+        )
         superseded = self._supersede()
         self.model._default_manager.filter(batch=self.batch).update(is_current=True)
         covers = self.request.covers
@@ -473,40 +459,23 @@ class _Load:
         batch.records_superseded = superseded
         batch.covers_from, batch.covers_to = covers or (None, None)
         batch.covers_stated = self.request.covers is not None
+        batch.warnings = [w.as_json() for w in self.warnings.all()]
         batch.finished_at = timezone.now()
         batch.save()
 
     def _supersede(self) -> int:
-        manager = self.model._default_manager
-        new_ids = manager.filter(batch=self.batch).values("record_id")
-        replaced = manager.filter(is_current=True, record_id__in=Subquery(new_ids)).update(
+        """Only this source's records: another source's record with the same id is another record."""
+        own = self.model._default_manager.filter(
+            is_current=True, import_source=self.request.source
+        ).exclude(batch=self.batch)
+        new_ids = self.model._default_manager.filter(batch=self.batch).values("record_id")
+        replaced = own.filter(record_id__in=Subquery(new_ids)).update(
             is_current=False, superseded_by=self.batch
         )
         if self.request.covers is None or self.dataset.primary_date is None:
             return replaced
-        in_window = manager.filter(is_current=True, import_source=self.request.source)
-        in_window = in_window.exclude(batch=self.batch).filter(
-            _in_window(self.dataset, self.request.covers)
-        )
+        in_window = own.filter(_in_window(self.dataset, self.request.covers))
         return replaced + in_window.update(is_current=False, superseded_by=self.batch)
-
-
-_LOCK_NAMESPACE = 0x5AFE  # first key of the PostgreSQL advisory locks taken here
-
-
-def _serialise_acceptance(dataset: str) -> None:
-    """Let concurrent imports of one dataset supersede and flip their records in turn.
-
-    Without it, two files holding the same record id could both make it current
-    and the second would fail on the one-current-version index. On PostgreSQL a
-    transaction-scoped advisory lock; SQLite already admits one writer at a time.
-    """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s, %s)",
-                [_LOCK_NAMESPACE, list(DATASETS).index(dataset)],
-            )
 
 
 def _in_window(dataset: Dataset, covers: tuple[date, date]) -> models.Q:
@@ -515,11 +484,10 @@ def _in_window(dataset: Dataset, covers: tuple[date, date]) -> models.Q:
     assert name is not None
     start, end = covers
     if dataset.column(name).type is ColumnType.DATETIME:
-        local = ZoneInfo(settings.TIME_ZONE)
         return models.Q(
             **{
-                f"{name}__gte": datetime.combine(start, time(), tzinfo=local),
-                f"{name}__lt": datetime.combine(end + timedelta(days=1), time(), tzinfo=local),
+                f"{name}__gte": datetime.combine(start, time()),
+                f"{name}__lt": datetime.combine(end + timedelta(days=1), time()),
             }
         )
     return models.Q(**{f"{name}__range": covers})

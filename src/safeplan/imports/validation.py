@@ -2,7 +2,12 @@
 
 The header is checked before any row is read (R-H01..R-H04); each row is then
 turned into the values to store, or into every problem it has (R-V.., R-C01).
-Nothing here touches the database.
+A valid row may also carry warnings (R-W01, R-W02: clock times that do not
+exist or happen twice). Nothing here touches the database.
+
+A problem never keeps the raw value of an identifier, of free text or of a
+column outside the dataset: it shows the column, the rule and at most a
+masked value (`mask`), so that a validation report can be shared and stored.
 """
 
 from __future__ import annotations
@@ -15,8 +20,16 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from difflib import get_close_matches
 
-from safeplan.datasets.schema import Column, Dataset
-from safeplan.imports.values import Cell, InvalidValue, Parser, cell_text, is_blank, parser_for
+from safeplan.datasets.schema import Column, ColumnType, Dataset
+from safeplan.imports.values import (
+    Cell,
+    InvalidValue,
+    Parser,
+    cell_text,
+    clock_time_warning,
+    is_blank,
+    parser_for,
+)
 
 _VALUE_SHOWN = 60
 _VALUE_KEPT = 200  # of a cell that may be 131,072 characters long (R-F08)
@@ -139,6 +152,52 @@ def check_header(
     return Layout(tuple(columns), tuple(unnamed), len(header)), problems
 
 
+# --- what a report may show ----------------------------------------------------
+
+
+def mask(value: str) -> str:
+    """At most the first and last two characters of a value, so a report never holds it whole.
+
+    >>> mask("C1234542"), mask("C12345"), mask("C123"), mask("")
+    ('C1…42', 'C…5', '…', '')
+    """
+    if not value:
+        return ""
+    if len(value) >= 8:
+        return f"{value[:2]}…{value[-2:]}"
+    if len(value) >= 5:
+        return f"{value[0]}…{value[-1]}"
+    return "…"
+
+
+def is_masked(column: Column) -> bool:
+    """Identifiers and free text are masked in reports; codes, dates, numbers and localities not."""
+    return column.type is ColumnType.ID or (column.type is ColumnType.TEXT and not column.locality)
+
+
+def shown_key(dataset: Dataset, record_id: str) -> str:
+    """A record's key as a report may show it: masked when it is an identifier."""
+    return mask(record_id) if any(is_masked(dataset.column(k)) for k in dataset.keys) else record_id
+
+
+# --- pseudonyms -----------------------------------------------------------------
+
+_FINGERPRINT_LABEL = b"safeplan pseudonymisation key fingerprint v1"
+
+
+def pseudonym(key: str, value: str) -> str:
+    """HMAC-SHA256 of the id under the deployment's key, as 64 hex digits (deterministic)."""
+    return hmac.new(key.encode(), value.encode(), hashlib.sha256).hexdigest()
+
+
+def key_fingerprint(key: str | None) -> str:
+    """HMAC-SHA256 of a fixed label under the key: tells two keys apart, never reveals one.
+
+    Blank when there is no key (identifiers stored as received).
+    """
+    return hmac.new(key.encode(), _FINGERPRINT_LABEL, hashlib.sha256).hexdigest() if key else ""
+
+
 # --- rows --------------------------------------------------------------------
 
 
@@ -146,11 +205,7 @@ def check_header(
 class ValidRow:
     record_id: str
     values: dict[str, object]
-
-
-def pseudonym(key: str, value: str) -> str:
-    """HMAC-SHA256 of the id under the deployment's key, as 64 hex digits (deterministic)."""
-    return hmac.new(key.encode(), value.encode(), hashlib.sha256).hexdigest()
+    warnings: tuple[ImportProblem, ...] = ()
 
 
 class RowValidator:
@@ -177,6 +232,7 @@ class RowValidator:
         self.absent = [col.name for col in dataset.columns if col.name not in present]
         self.ordered = [col for col in dataset.columns if col.not_before]
         self.transformed = [c for c in dataset.columns if c.truncate_to_month or c.pseudonymise]
+        self.clock_times = [c.name for c in dataset.columns if c.type is ColumnType.DATETIME]
         self._unnamed_reported: set[int] = set()
 
     def validate(
@@ -190,16 +246,28 @@ class RowValidator:
                 values[col.name] = self._value(col, parse, cell)
             except InvalidValue as exc:
                 values[col.name] = None
+                shown = mask(cell_text(cell)) if is_masked(col) else cell_text(cell)
                 problems.append(
-                    self.where.problem(
-                        exc.rule, exc.message, row=row, column=col.name, value=cell_text(cell)
-                    )
+                    self.where.problem(exc.rule, exc.message, row=row, column=col.name, value=shown)
                 )
         problems += self._order_problems(row, values)
         if problems:
             return None, problems
+        warnings = self._clock_warnings(row, values) if self.clock_times else ()
         stored = self._stored(values)
-        return ValidRow(self._record_id(stored), stored), []
+        return ValidRow(self._record_id(stored), stored, warnings), []
+
+    def _clock_warnings(self, row: int, values: dict[str, object]) -> tuple[ImportProblem, ...]:
+        """R-W01 and R-W02: clock times in the hour skipped or repeated by a clock change."""
+        found = []
+        for name in self.clock_times:
+            value = values[name]
+            if isinstance(value, datetime) and (warning := clock_time_warning(value)):
+                rule, message = warning
+                found.append(
+                    self.where.problem(rule, message, row=row, column=name, value=_shown(value))
+                )
+        return tuple(found)
 
     def _value(self, col: Column, parse: Parser, cell: Cell) -> object:
         if cell is None or (isinstance(cell, str) and not cell.strip()):
@@ -228,7 +296,7 @@ class RowValidator:
                     "R-H04",
                     f"column {position + 1} holds values but has no name in the header",
                     row=row,
-                    value=cell_text(cells[position]),
+                    value=mask(cell_text(cells[position])),
                 )
             )
         return problems

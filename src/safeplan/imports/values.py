@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from difflib import get_close_matches
+from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from safeplan.datasets.schema import ID_MAX_LENGTH, Column, ColumnType
 
@@ -165,6 +167,45 @@ def parse_datetime(cell: Cell) -> datetime:
             raise
     raise InvalidValue(
         "R-V03", "is not a date and time; write YYYY-MM-DD HH:MM or DD/MM/YYYY HH:MM"
+    )
+
+
+LOCAL_ZONE = ZoneInfo("Europe/London")  # the zone of every clock time (datasets.md)
+
+
+@lru_cache(maxsize=8192)
+def _clocks_change_on(day: date) -> bool:
+    """Whether the UK offset at the end of `day` differs from the one at the end of the day before."""
+    end = datetime.combine(day, time(23, 59), tzinfo=LOCAL_ZONE)
+    return end.utcoffset() != (end - timedelta(days=1)).utcoffset()
+
+
+def clock_time_warning(value: datetime) -> tuple[str, str] | None:
+    """Whether a clock time falls in an hour a clock change skips (R-W01) or repeats (R-W02).
+
+    Either way it is stored and compared exactly as written (ADR 0015).
+
+    >>> clock_time_warning(datetime(2025, 3, 30, 1, 19))[0]
+    'R-W01'
+    >>> clock_time_warning(datetime(2024, 10, 27, 1, 30))[0]
+    'R-W02'
+    >>> clock_time_warning(datetime(2024, 10, 27, 2, 30)) is None
+    True
+    """
+    if not _clocks_change_on(value.date()):  # the quick answer for all but two days a year
+        return None
+    first, second = value.replace(tzinfo=LOCAL_ZONE), value.replace(tzinfo=LOCAL_ZONE, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return None
+    if first.astimezone(UTC).astimezone(LOCAL_ZONE).replace(tzinfo=None) != value:
+        return (
+            "R-W01",
+            "does not exist in UK time (the clocks went forward an hour); "
+            "kept and compared as written",
+        )
+    return (
+        "R-W02",
+        "happened twice in UK time (the clocks went back an hour); kept and compared as written",
     )
 
 

@@ -1,6 +1,7 @@
 """Withdrawing an accepted batch: its records leave, the versions it superseded come back.
 
-In one transaction (serialised with imports of the same dataset):
+In one transaction (serialised with imports of the same dataset), looking only
+at the batch's own source — a record is (source, record id), ADR 0014:
 
 1. where a later batch has since replaced one of this batch's records, the
    version this batch had superseded is handed on to that later batch
@@ -25,13 +26,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import OperationalError, models
 from django.db.models import Subquery
 from django.utils import timezone
 
 from safeplan.accounts.permissions import actor_may
 from safeplan.audit.services import audit_record
-from safeplan.imports.services import _serialise_acceptance
+from safeplan.imports.locks import is_lock_timeout, serialise_acceptance, writing
 from safeplan.records.models import RECORD_MODELS, ImportBatch
 
 __all__ = ["WithdrawError", "WithdrawOutcome", "batch_withdraw"]
@@ -56,38 +57,52 @@ def batch_withdraw(*, batch: ImportBatch, by: Any) -> WithdrawOutcome:
     """
     if not actor_may(by, "batch.withdraw", batch):
         raise PermissionDenied(f"batch.withdraw is not allowed on batch {batch.pk}")
-    with transaction.atomic():
-        _serialise_acceptance(batch.dataset)
-        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        if locked.status != ImportBatch.Status.ACCEPTED:
-            raise WithdrawError(
-                f"batch {batch.pk} is {locked.status}; only an accepted batch can be withdrawn"
-            )
-        manager = RECORD_MODELS[locked.dataset]._default_manager
-        handed_on = _hand_on(manager, locked)
-        withdrawn = manager.filter(batch=locked, is_current=True).update(is_current=False)
-        current = manager.filter(is_current=True).values("record_id")
-        restored = (
-            manager.filter(superseded_by=locked, batch__status=ImportBatch.Status.ACCEPTED)
-            .exclude(record_id__in=Subquery(current))
-            .update(is_current=True, superseded_by=None)
-        )
-        locked.status = ImportBatch.Status.WITHDRAWN
-        locked.withdrawn_at = timezone.now()
-        locked.save(update_fields=["status", "withdrawn_at"])
-        outcome = WithdrawOutcome(locked, withdrawn, restored, handed_on)
-        _audit(by, outcome)
+    try:
+        with writing():
+            serialise_acceptance(batch.dataset)
+            outcome = _withdraw(batch, by)
+    except OperationalError as exc:
+        if not is_lock_timeout(exc):
+            raise
+        raise WithdrawError(
+            f"another import or withdrawal of {batch.dataset} is running; try again in a minute"
+        ) from None
     batch.refresh_from_db()
     return outcome
 
 
-def _hand_on(manager: models.Manager[Any], batch: ImportBatch) -> int:
+def _withdraw(batch: ImportBatch, by: Any) -> WithdrawOutcome:
+    locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if locked.status != ImportBatch.Status.ACCEPTED:
+        raise WithdrawError(
+            f"batch {batch.pk} is {locked.status}; only an accepted batch can be withdrawn"
+        )
+    # A record is (source, id): only the batch's own source is looked at (ADR 0014).
+    manager = RECORD_MODELS[locked.dataset]._default_manager
+    own = manager.filter(import_source=locked.source)
+    handed_on = _hand_on(own, locked)
+    withdrawn = own.filter(batch=locked, is_current=True).update(is_current=False)
+    current = own.filter(is_current=True).values("record_id")
+    restored = (
+        own.filter(superseded_by=locked, batch__status=ImportBatch.Status.ACCEPTED)
+        .exclude(record_id__in=Subquery(current))
+        .update(is_current=True, superseded_by=None)
+    )
+    locked.status = ImportBatch.Status.WITHDRAWN
+    locked.withdrawn_at = timezone.now()
+    locked.save(update_fields=["status", "withdrawn_at"])
+    outcome = WithdrawOutcome(locked, withdrawn, restored, handed_on)
+    _audit(by, outcome)
+    return outcome
+
+
+def _hand_on(own: models.QuerySet[Any], batch: ImportBatch) -> int:
     """Re-point what `batch` superseded to the later batches that replaced `batch`'s versions."""
-    replaced = manager.filter(batch=batch, is_current=False, superseded_by__isnull=False)
+    replaced = own.filter(batch=batch, is_current=False, superseded_by__isnull=False)
     handed = 0
     for later in replaced.values_list("superseded_by", flat=True).distinct().order_by():
         ids = replaced.filter(superseded_by=later).values("record_id")
-        handed += manager.filter(superseded_by=batch, record_id__in=Subquery(ids)).update(
+        handed += own.filter(superseded_by=batch, record_id__in=Subquery(ids)).update(
             superseded_by=later
         )
     return handed

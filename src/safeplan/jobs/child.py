@@ -35,6 +35,7 @@ logger = logging.getLogger(__name__)
 
 EXIT_MEMORY = 3
 EXIT_ERROR = 4
+BACKGROUND_LOCK_WAIT_SECONDS = 600  # for another import of the dataset (ADR 0014), then "try again"
 
 
 class ChildFailed(RuntimeError):
@@ -236,6 +237,7 @@ def _import(spec: ImportSpec) -> ChildOutcome:
         user=user,
         file_name=spec.file_name,
         progress=progress,
+        lock_wait=BACKGROUND_LOCK_WAIT_SECONDS,  # no request waits: let another import finish
     )
     return ChildOutcome(outcome.batch.pk, outcome.accepted, len(outcome.problems), rows[0])
 

@@ -3,20 +3,24 @@
 The engine speaks the schema's column names and these dtypes: ids, text and
 codes as strings, dates as ``pl.Date``, date-times as naive local clock times
 (``pl.Datetime("us")``), flags as nullable booleans, whole numbers as
-``pl.Int64`` and the assessment factor list as ``pl.List(pl.String)``.
+``pl.Int64`` and the assessment factor list as ``pl.List(pl.String)``. Each
+frame also carries ``_source``, the source that sent the record (ADR 0014).
+
+Event datasets are the union of every source's current records. `children`
+and `population` describe one child or one year and locality, so where two
+sources hold the same key the engine is given one row: the one from the most
+recently imported batch.
 """
 
 from __future__ import annotations
 
-import zoneinfo
 from collections.abc import Iterable
-from datetime import datetime
 from typing import Any
 
 import polars as pl
-from django.conf import settings
 
 from safeplan.datasets.schema import DATASETS, ColumnType, Dataset
+from safeplan.engine.measures.base import SOURCE
 from safeplan.records.models import RECORD_MODELS
 
 _DTYPES: dict[ColumnType, Any] = {
@@ -32,32 +36,18 @@ _DTYPES: dict[ColumnType, Any] = {
 _CHUNK = 50_000
 
 
-def _local_naive(value: datetime | None) -> datetime | None:
-    """An aware time from the database as the naive local clock time it was recorded as."""
-    if value is None or value.tzinfo is None:
-        return value
-    return value.astimezone(zoneinfo.ZoneInfo(settings.TIME_ZONE)).replace(tzinfo=None)
-
-
 def _frame_schema(dataset: Dataset) -> dict[str, Any]:
-    return {col.name: _DTYPES[col.type] for col in dataset.columns}
+    return {**{col.name: _DTYPES[col.type] for col in dataset.columns}, SOURCE: pl.String}
 
 
 def _rows(dataset: Dataset) -> Iterable[tuple[Any, ...]]:
     model = RECORD_MODELS[dataset.name]
-    names = dataset.column_names
-    datetime_positions = [
-        i for i, col in enumerate(dataset.columns) if col.type is ColumnType.DATETIME
-    ]
-    query = model._default_manager.filter(is_current=True).order_by("pk").values_list(*names)
-    for row in query.iterator(chunk_size=_CHUNK):
-        if datetime_positions:
-            cells = list(row)
-            for i in datetime_positions:
-                cells[i] = _local_naive(cells[i])
-            yield tuple(cells)
-        else:
-            yield row
+    query = model._default_manager.filter(is_current=True)
+    # Reference data in import order, so that the latest batch's row comes last.
+    query = query.order_by("pk") if dataset.windowed else query.order_by("batch_id", "pk")
+    # Date-times come back as the naive clock times that were written (ADR 0015).
+    names = (*dataset.column_names, "import_source")
+    return query.values_list(*names).iterator(chunk_size=_CHUNK)
 
 
 def dataset_frame(name: str) -> pl.DataFrame:
@@ -73,6 +63,8 @@ def dataset_frame(name: str) -> pl.DataFrame:
             buffer = []
     chunks.append(pl.DataFrame(buffer, schema=schema, orient="row"))
     frame = pl.concat(chunks, how="vertical")
+    if not dataset.windowed:  # one row per child, or per year and locality: the latest
+        frame = frame.unique(subset=list(dataset.keys), keep="last", maintain_order=True)
     for col in dataset.columns:
         if col.type is ColumnType.CODE_LIST:
             frame = frame.with_columns(

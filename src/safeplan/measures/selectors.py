@@ -90,14 +90,19 @@ def result_records(
     return {part: _records(found) for part, found in refs.items()}
 
 
-def _records(refs: list[tuple[str, str]]) -> list[Model]:
-    by_dataset: dict[str, list[str]] = {}
-    for dataset, record_id in refs:
-        by_dataset.setdefault(dataset, []).append(record_id)
+def _records(refs: list[tuple[str, str, str]]) -> list[Model]:
+    """The current records named by (dataset, source, record id), in id then source order."""
+    by_dataset: dict[str, set[tuple[str, str]]] = {}
+    for dataset, source, record_id in refs:
+        by_dataset.setdefault(dataset, set()).add((source, record_id))
     found: list[Model] = []
-    for dataset, ids in by_dataset.items():
+    for dataset, wanted in by_dataset.items():
         model = RECORD_MODELS[dataset]
-        found += model._default_manager.filter(is_current=True, record_id__in=ids).order_by(
-            "record_id"
-        )
+        ids = {record_id for _, record_id in wanted}
+        candidates = model._default_manager.filter(is_current=True, record_id__in=ids)
+        found += [
+            record
+            for record in candidates.order_by("record_id", "import_source")
+            if (getattr(record, "import_source", ""), getattr(record, "record_id", "")) in wanted
+        ]
     return found

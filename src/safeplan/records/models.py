@@ -1,11 +1,13 @@
 """Record models, generated from the one description in `safeplan.datasets.schema`.
 
 Each dataset gets a table ``records_<dataset>`` holding every version of every
-record: the version in force has ``is_current`` set, and a version replaced by
-a later import or superseded by a resubmission keeps ``superseded_by`` so that
-withdrawing that batch can restore it. A partial unique index allows one
-current version per record key; check constraints enforce codes, ranges and
-date order in the database itself.
+record. A record is identified by its source and its key (ADR 0014): the
+version in force has ``is_current`` set, and a version replaced by a later
+import from the same source, or superseded by that source's resubmission,
+keeps ``superseded_by`` so that withdrawing that batch can restore it. A
+partial unique index allows one current version per source and key; check
+constraints enforce codes, ranges and date order in the database itself.
+Date-times are clock times stored as written (`ClockTimeField`, ADR 0015).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from safeplan.datasets.schema import DATASETS, ColumnType, Dataset
+from safeplan.records.fields import ClockTimeField
 
 
 class ImportBatch(models.Model):
@@ -45,11 +48,20 @@ class ImportBatch(models.Model):
     covers_to = models.DateField(null=True, blank=True)
     covers_stated = models.BooleanField(default=False, help_text="window given with --covers")
     pseudonymised = models.BooleanField(default=False)
+    key_fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="HMAC-SHA256 of a fixed label under the pseudonymisation key (never the key); "
+        "blank: identifiers stored as received",
+    )
     rows_read = models.PositiveIntegerField(default=0)
     records_stored = models.PositiveIntegerField(default=0)
     records_superseded = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PROCESSING)
     errors = models.JSONField(default=list, blank=True)
+    warnings = models.JSONField(
+        default=list, blank=True, help_text="listed in the report; the file was imported"
+    )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -71,16 +83,19 @@ _FIELD_FOR_TYPE: dict[ColumnType, Any] = {
     ColumnType.CODE: lambda c: models.CharField(max_length=24, null=not c.required),
     ColumnType.CODE_LIST: lambda c: models.CharField(max_length=c.max_length, null=not c.required),
     ColumnType.DATE: lambda c: models.DateField(null=not c.required),
-    ColumnType.DATETIME: lambda c: models.DateTimeField(null=not c.required),
+    ColumnType.DATETIME: lambda c: ClockTimeField(null=not c.required),
     ColumnType.FLAG: lambda c: models.BooleanField(null=True),
     ColumnType.INT: lambda c: models.IntegerField(null=not c.required),
 }
 
 
 def _constraints(dataset: Dataset, table: str) -> list[models.BaseConstraint]:
+    # A record is (dataset, source, record id): one current version per source and id (ADR 0014).
     constraints: list[models.BaseConstraint] = [
         models.UniqueConstraint(
-            fields=["record_id"], condition=Q(is_current=True), name=f"{table}_one_current"
+            fields=["import_source", "record_id"],
+            condition=Q(is_current=True),
+            name=f"{table}_one_current_per_source",
         )
     ]
     for col in dataset.columns:

@@ -28,6 +28,11 @@ def batch_problems(batch: ImportBatch) -> list[dict[str, Any]]:
     return [dict(p) for p in batch.errors or []]
 
 
+def batch_warnings(batch: ImportBatch) -> list[dict[str, Any]]:
+    """What the import noted without rejecting the file (R-W rules), in report order."""
+    return [dict(w) for w in batch.warnings or []]
+
+
 def batch_problems_csv(batch: ImportBatch) -> bytes:
     """The validation report as CSV: row, column, value, rule, message (no cell a formula)."""
     rows = ([problem.get(c) for c in PROBLEM_COLUMNS] for problem in batch_problems(batch))

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from safeplan.audit.services import audit_request
+from safeplan.imports.services import ImportBusy
 from safeplan.jobs.selectors import imports_of, run_get
 from safeplan.jobs.tasks import withdraw_enqueue
 from safeplan.records.models import ImportBatch
@@ -19,11 +20,15 @@ from safeplan.submission.selectors import (
     batch_problems,
     batch_problems_csv,
     batch_records,
+    batch_warnings,
     batches_visible,
 )
 from safeplan.submission.services import submission_receive
 
 BATCHES_SHOWN = 200
+BUSY_MESSAGE = (
+    "Another import of this dataset is running, so nothing was imported. Try again in a minute."
+)
 
 
 def _posted(request: HttpRequest) -> QueryDict | None:
@@ -57,15 +62,21 @@ def upload(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         dataset = form.cleaned_data["dataset"]
-        receipt = submission_receive(user=request.user, dataset=dataset, source=agency_source(request.user) or dataset,
-                                     covers=form.covers(), upload=form.cleaned_data["file"])  # fmt: skip
-        if receipt.run is not None:
-            return redirect("submission:job", pk=receipt.run.pk)
-        assert receipt.batch is not None
-        return redirect("submission:batch", pk=receipt.batch.pk)
+        try:
+            receipt = submission_receive(user=request.user, dataset=dataset, source=agency_source(request.user) or dataset,
+                                         covers=form.covers(), upload=form.cleaned_data["file"])  # fmt: skip
+        except ImportBusy:  # nothing stored; the form is shown again to try once more
+            form.add_error(None, BUSY_MESSAGE)
+        else:
+            if receipt.run is not None:
+                return redirect("submission:job", pk=receipt.run.pk)
+            assert receipt.batch is not None
+            return redirect("submission:batch", pk=receipt.batch.pk)
     context = {"form": form, "jobs": imports_of(request.user),
                "may_see_all": may(request.user, "batch.view_all")}  # fmt: skip
-    return _page(request, "submission/upload.html", context)
+    response = _page(request, "submission/upload.html", context)
+    response.status_code = 409 if BUSY_MESSAGE in form.non_field_errors() else 200
+    return response
 
 
 def job_page(request: HttpRequest, pk: int) -> HttpResponse:
@@ -100,7 +111,7 @@ def batch_page(request: HttpRequest, pk: int) -> HttpResponse:
     if records:
         audit_request(request, action="records.view", obj=batch,
                       summary=f"viewed the child-level records of batch {batch.pk}")  # fmt: skip
-    context = {"batch": batch, "problems": batch_problems(batch), "columns": columns,
+    context = {"batch": batch, "problems": batch_problems(batch), "warnings": batch_warnings(batch), "columns": columns,
                "records": records, "may_see_records": may_see_records,
                "may_withdraw": may(request.user, "batch.withdraw", batch)
                and batch.status == ImportBatch.Status.ACCEPTED}  # fmt: skip

@@ -323,12 +323,16 @@ def record_tables(
 
 
 def _record_table(part: str, dataset: str, records: list[Model]) -> RecordTable:
-    columns = tuple(c.name for c in DATASETS[dataset].columns)
+    """The dataset's columns, then the source that sent each record (ids repeat across sources)."""
+    names = tuple(c.name for c in DATASETS[dataset].columns)
     rows = tuple(
-        tuple(_cell(getattr(record, name, None)) for name in columns)
+        (
+            *(_cell(getattr(record, name, None)) for name in names),
+            _cell(getattr(record, "import_source", None)),
+        )
         for record in records[:RECORDS_SHOWN]
     )
-    return RecordTable(part, DATASETS[dataset].title, columns, rows, len(records))
+    return RecordTable(part, DATASETS[dataset].title, (*names, "sent by"), rows, len(records))
 
 
 def _cell(value: Any) -> str:

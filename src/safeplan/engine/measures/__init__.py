@@ -89,7 +89,7 @@ def measure_records(
     breakdown: str = "all",
     group: str | None = None,
 ) -> dict[str, list[RecordRef]]:
-    """The records behind one result: ``{"numerator": [(dataset, id), …], "denominator": […]}``.
+    """The records behind one result: ``{"numerator": [(dataset, source, id), …], "denominator": […]}``.
 
     For a count of children, the records are the counted children's records
     in the period (M2 their episodes, M4 and M6 their open plans); for M9 and
@@ -109,5 +109,5 @@ def measure_records(
 
 
 def _refs(frame: pl.DataFrame) -> list[RecordRef]:
-    rows = frame.select("_dataset", "_rid").unique().sort("_dataset", "_rid").rows()
-    return [(str(dataset), str(rid)) for dataset, rid in rows]
+    rows = frame.select("_dataset", "_src", "_rid").unique().sort("_dataset", "_rid", "_src")
+    return [(str(dataset), str(source), str(rid)) for dataset, source, rid in rows.rows()]

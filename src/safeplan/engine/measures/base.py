@@ -35,9 +35,10 @@ from safeplan.engine.periods import Period, financial_year_start
 
 UNKNOWN = "Unknown"
 FAR_FUTURE = date(9999, 12, 31)
+SOURCE = "_source"  # who sent the record: with its id, it names one stored record (ADR 0014)
 Params = Mapping[str, ParamValue]
 Window = tuple[date, date]
-RecordRef = tuple[str, str]
+RecordRef = tuple[str, str, str]  # dataset, source, record id
 
 _DTYPES: Mapping[ColumnType, pl.DataType] = MappingProxyType(
     {
@@ -84,13 +85,27 @@ def empty_frame(name: str) -> pl.DataFrame:
 
 
 def conform(name: str, frame: pl.DataFrame | None) -> pl.DataFrame:
-    """The frame in schema order and dtypes; absent columns become nulls."""
+    """The frame in schema order and dtypes, then ``_source``; absent columns become nulls."""
     if frame is None:
-        return empty_frame(name)
+        frame = empty_frame(name)
+    schema = {**dataset_schema(name), SOURCE: pl.String()}
     return frame.select(
         pl.col(col).cast(dtype) if col in frame.columns else pl.lit(None, dtype).alias(col)
-        for col, dtype in dataset_schema(name).items()
+        for col, dtype in schema.items()
     )
+
+
+def record_ref(dataset: str, id_column: str) -> list[pl.Expr]:
+    """``_dataset``, ``_src`` and ``_rid``: the stored record a row stands for.
+
+    Two sources may use one id for different records (ADR 0014), so the id
+    alone does not name a record.
+    """
+    return [
+        pl.lit(dataset).alias("_dataset"),
+        pl.col(SOURCE).fill_null("").alias("_src"),
+        pl.col(id_column).alias("_rid"),
+    ]
 
 
 @dataclass(frozen=True)
@@ -241,8 +256,8 @@ def attach_snapshot(frame: pl.DataFrame, ctx: Context, start: str, end: str) -> 
 
 
 def with_sequence(base: pl.DataFrame, order: Sequence[str]) -> pl.DataFrame:
-    """Number the records ``_seq`` from earliest to latest: by `order`, then record id as text."""
-    return base.sort([*order, "_rid"]).with_row_index("_seq")
+    """Number the records ``_seq`` from earliest to latest: by `order`, then record id and source."""
+    return base.sort([*order, "_rid", "_src"]).with_row_index("_seq")
 
 
 def with_latest_of_unit(frame: pl.DataFrame, column: str) -> pl.DataFrame:

@@ -17,6 +17,7 @@ from safeplan.engine.measures.base import (
     fill_zero,
     percent,
     rate_per_10000,
+    record_ref,
     summarise,
     with_latest_of_unit,
     with_locality,
@@ -42,8 +43,7 @@ def cse_referrals_base(ctx: Context, params: Params) -> pl.DataFrame:
     """
     levels = list(params["risk_levels"])  # type: ignore[arg-type]
     return with_locality(ctx.frame("referrals"), ctx).select(
-        pl.lit("referrals").alias("_dataset"),
-        pl.col("referral_id").alias("_rid"),
+        *record_ref("referrals", "referral_id"),
         pl.col("referral_date").alias("_date"),
         pl.col("cse_risk").is_in(levels).fill_null(False).alias("_num"),
         pl.lit(True).alias("_den"),
@@ -93,8 +93,7 @@ def repeat_missing_base(ctx: Context, params: Params) -> pl.DataFrame:
     """
     episodes = _counted_episodes(with_locality(ctx.frame("missing_episodes"), ctx), params)
     selected = episodes.select(
-        pl.lit("missing_episodes").alias("_dataset"),
-        pl.col("episode_id").alias("_rid"),
+        *record_ref("missing_episodes", "episode_id"),
         pl.col("child_id").alias("_unit"),
         pl.col("missing_start").alias("_ts"),
         pl.col("missing_start").dt.date().alias("_date"),
@@ -155,8 +154,7 @@ def rhi_timeliness_base(ctx: Context, params: Params) -> pl.DataFrame:
     deadline = pl.col("missing_end") + pl.duration(hours=int(params["timescale_hours"]))  # type: ignore[arg-type]
     episodes = _counted_episodes(with_locality(ctx.frame("missing_episodes"), ctx), params)
     return episodes.select(
-        pl.lit("missing_episodes").alias("_dataset"),
-        pl.col("episode_id").alias("_rid"),
+        *record_ref("missing_episodes", "episode_id"),
         pl.col("missing_end").dt.date().alias("_date"),
         (pl.col("rhi_completed_at") <= deadline).fill_null(False).alias("_num"),
         pl.lit(True).alias("_den"),

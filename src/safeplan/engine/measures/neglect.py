@@ -13,6 +13,7 @@ from safeplan.engine.measures.base import (
     Params,
     attach_snapshot,
     covers,
+    record_ref,
     with_locality,
 )
 from safeplan.engine.measures.cse import (
@@ -35,8 +36,7 @@ def _category(params: Params) -> pl.Expr:
 
 def _plans(ctx: Context) -> pl.DataFrame:
     return with_locality(ctx.frame("cp_plans"), ctx).with_columns(
-        pl.lit("cp_plans").alias("_dataset"),
-        pl.col("plan_id").alias("_rid"),
+        *record_ref("cp_plans", "plan_id"),
         pl.col("child_id").alias("_unit"),
     )
 
@@ -160,8 +160,7 @@ def repeat_referrals_base(ctx: Context, params: Params) -> pl.DataFrame:
     """
     repeats = _repeat_ids(ctx, int(params["lookback_months"]))  # type: ignore[arg-type]
     return with_locality(ctx.frame("referrals"), ctx).select(
-        pl.lit("referrals").alias("_dataset"),
-        pl.col("referral_id").alias("_rid"),
+        *record_ref("referrals", "referral_id"),
         pl.col("referral_date").alias("_date"),
         pl.col("referral_id").is_in(repeats.implode()).alias("_num"),
         pl.lit(True).alias("_den"),

@@ -19,6 +19,7 @@ from safeplan.engine.measures.base import (
     fill_zero,
     percent,
     ratio,
+    record_ref,
     summarise,
     with_locality,
 )
@@ -80,8 +81,7 @@ def neglect_case_length_base(ctx: Context, params: Params) -> pl.DataFrame:
         _first_evidence(ctx), on="case_id", how="left"
     )
     return cases.select(
-        pl.lit("cases").alias("_dataset"),
-        pl.col("case_id").alias("_rid"),
+        *record_ref("cases", "case_id"),
         "start_date",
         "end_date",
         pl.col("end_date").alias("_date"),
@@ -184,8 +184,7 @@ def iha_timeliness_base(ctx: Context, params: Params) -> pl.DataFrame:
         "iha_completed_date"
     ).is_null()
     return periods.filter(left_early.not_()).select(
-        pl.lit("care_periods").alias("_dataset"),
-        pl.col("period_id").alias("_rid"),
+        *record_ref("care_periods", "period_id"),
         pl.col("_due").alias("_date"),
         (pl.col("iha_completed_date") <= pl.col("_due")).fill_null(False).alias("_num"),
         pl.lit(True).alias("_den"),
@@ -232,8 +231,7 @@ def challenges_base(ctx: Context, params: Params) -> pl.DataFrame:
     `raised_date`) in days over those resolved.
     """
     return with_locality(ctx.frame("challenges"), ctx).select(
-        pl.lit("challenges").alias("_dataset"),
-        pl.col("challenge_id").alias("_rid"),
+        *record_ref("challenges", "challenge_id"),
         pl.col("raised_date").alias("_date"),
         "resolved_date",
         pl.lit(True).alias("_num"),

@@ -19,6 +19,7 @@ from safeplan.engine.measures.base import (
     covers,
     fill_zero,
     percent,
+    record_ref,
     summarise,
     with_latest_of_unit,
     with_locality,
@@ -68,8 +69,7 @@ def child_views_base(ctx: Context, params: Params) -> pl.DataFrame:
         pl.col("participation").is_null() & pl.col("views_shared").fill_null(False)
     )
     return conferences.filter(excluded.not_()).select(
-        pl.lit("cp_conferences").alias("_dataset"),
-        pl.col("conference_id").alias("_rid"),
+        *record_ref("cp_conferences", "conference_id"),
         pl.col("conference_date").alias("_date"),
         shared.alias("_num"),
         pl.lit(True).alias("_den"),
@@ -96,8 +96,7 @@ def lived_experience_base(ctx: Context, params: Params) -> pl.DataFrame:
     """
     audits = with_locality(ctx.frame("case_audits"), ctx)
     return audits.filter(pl.col("lived_experience").is_not_null()).select(
-        pl.lit("case_audits").alias("_dataset"),
-        pl.col("audit_id").alias("_rid"),
+        *record_ref("case_audits", "audit_id"),
         pl.col("audit_date").alias("_date"),
         pl.col("lived_experience").is_in(["outstanding", "good"]).alias("_num"),
         pl.lit(True).alias("_den"),
@@ -122,8 +121,7 @@ def elearning_base(ctx: Context, params: Params) -> pl.DataFrame:
     ending before it).
     """
     completions = with_locality(ctx.frame("elearning_completions"), ctx).select(
-        pl.lit("elearning_completions").alias("_dataset"),
-        pl.col("completion_id").alias("_rid"),
+        *record_ref("elearning_completions", "completion_id"),
         pl.col("learner_id").alias("_unit"),
         pl.col("completed_date").alias("_date"),
         pl.lit(True).alias("_num"),

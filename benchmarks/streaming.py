@@ -5,7 +5,7 @@ in a temporary directory, so that its peak resident memory is its own: a
 streamed import's peak should not grow with the file (compare the two CSV
 sizes). Figures are printed, never asserted.
 
-    python -m benchmarks imports
+    python -m benchmarks streaming
 """
 
 from __future__ import annotations
@@ -106,7 +106,7 @@ def run() -> None:
             database = folder / f"bench-{kind}-{count}.sqlite3"
             env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "SAFEPLAN_MODE": "test"}
             subprocess.run(
-                [sys.executable, "-m", "benchmarks.imports", str(path)], env=env, check=True
+                [sys.executable, "-m", "benchmarks.streaming", str(path)], env=env, check=True
             )
             path.unlink()
 
