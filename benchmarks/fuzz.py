@@ -14,7 +14,7 @@ All three must be 0. ``python -m benchmarks fuzz`` imports files until at least
 1,000,000 rows have been cited in problems (rows the importer itself found
 malformed; more were mutated, since some mutations are valid values, and a
 file refused whole is not read row by row); each dataset runs in its own process against a fresh SQLite
-database in a temporary folder (``SAFEPLAN_FUZZ_DATABASE_URL`` names another
+database in a temporary folder (``BENCH_FUZZ_DATABASE_URL`` names another
 database instead, e.g. a scratch PostgreSQL one, which is migrated and used as
 it is). Figures are printed, never asserted; the tests run the same checks on a
 few files per dataset under Hypothesis (``tests/imports/test_fuzz.py``).
@@ -227,18 +227,19 @@ def _compute() -> str:
 
 
 def _line(t: dict[str, object]) -> str:
+    compute = f"  compute {t['compute']}" if t.get("compute") else ""
     return (
         f"  {t['dataset']:22} {t['files']:>6,} files {t['rows']:>9,} rows "
-        f"{t['malformed_rows']:>9,} mutated {t['rows_with_problems']:>9,} malformed (cited)  accepted {t['accepted']:>5,} rejected "
-        f"{t['rejected']:>5,}  crashes {t['crashes']}  tracebacks {t['tracebacks_shown']}  "
-        f"partial writes {t['partial_writes']}  {t['seconds']:6.0f} s"
-        + (f"  compute {t['compute']}" if t.get("compute") else "")
+        f"{t['malformed_rows']:>9,} mutated {t['rows_with_problems']:>9,} malformed (cited)  "
+        f"accepted {t['accepted']:>5,} rejected {t['rejected']:>5,}  crashes {t['crashes']}  "
+        f"tracebacks {t['tracebacks_shown']}  partial writes {t['partial_writes']}  "
+        f"{t['seconds']:6.0f} s{compute}"
     )
 
 
 def run() -> None:
     per_dataset = -(-MALFORMED_ROWS // len(DATASETS))
-    database = os.environ.get("SAFEPLAN_FUZZ_DATABASE_URL")
+    database = os.environ.get("BENCH_FUZZ_DATABASE_URL")
     print(
         f"  {len(DATASETS)} datasets, CSV and XLSX, until {per_dataset:,} malformed rows each "
         "are cited in problems",
