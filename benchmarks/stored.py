@@ -50,6 +50,9 @@ class Database:
 
 def _env(url: str) -> dict[str, str]:
     env = dict(os.environ)
+    # England's size holds one file of every child in England, about 12 million rows:
+    # past a deployment's default row limit a file (R-F07, ADR 0017).
+    env.setdefault("SAFEPLAN_MAX_IMPORT_ROWS", "100000000")
     env.update(
         DATABASE_URL=url,
         SAFEPLAN_MODE="test",
